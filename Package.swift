@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+// chapd — a PPP CHAP authenticator daemon in the style of pppd.
+// Layers, lowest first (no target depends on a layer above it):
+//   wire:      PPPFraming (RFC 1662 async HDLC), PPPPackets (LCP/CHAP/IPCP codecs, pppd-style text)
+//   secrets:   ChapSecrets (chap-secrets grammar, matching, store)
+//   core:      PPPCore (RFC 1661 automaton, LCP/IPCP policy, CHAP machines, link phases) — sans-IO
+//   capture:   CPcap + PPPCapture (libpcap writing and reading)
+//   config:    ChapdConfig (pppd option words -> configuration)
+//   I/O edge:  ChapdRuntime (NIO over the line's fd, timers, signals, hooks)
+//   programs:  chapd, chapctl, chapd-bench
+import PackageDescription
+
+let package = Package(
+    name: "chapd",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "chapd", targets: ["chapd"]),
+        .executable(name: "chapctl", targets: ["chapctl"]),
+        .library(name: "PPPCore", targets: ["PPPCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "PPPFraming", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "PPPPackets", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(name: "ChapSecrets"),
+        .target(name: "PPPCore", dependencies: [
+            "PPPPackets", "ChapSecrets",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
+        .target(name: "ChapdConfig", dependencies: ["PPPCore"]),
+        .target(name: "ChapdRuntime", dependencies: [
+            "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "chapd", dependencies: ["ChapdRuntime", "ChapdConfig"]),
+        .executableTarget(name: "chapctl", dependencies: [
+            "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "chapd-bench", dependencies: ["PPPFraming", "ChapSecrets"], path: "Benchmarks/chapd-bench"),
+
+        .testTarget(name: "PPPFramingTests", dependencies: ["PPPFraming"]),
+        .testTarget(name: "PPPPacketsTests", dependencies: ["PPPPackets", "PPPFraming"]),
+        .testTarget(name: "ChapSecretsTests", dependencies: ["ChapSecrets"]),
+        .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
+        .testTarget(name: "PPPCaptureTests", dependencies: ["PPPCapture", "PPPPackets"]),
+        .testTarget(name: "ChapdConfigTests", dependencies: ["ChapdConfig"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

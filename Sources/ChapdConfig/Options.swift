@@ -1,0 +1,1 @@
+// pppd option words -> configuration.

@@ -1,0 +1,1 @@
+// HDLC framing (RFC 1662) lives here.

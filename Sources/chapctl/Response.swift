@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct Response: ParsableCommand {
+    func run() throws { throw ValidationError("not built yet") }
+}

@@ -1,0 +1,1 @@
+print("chapd: not built yet")
