@@ -34,7 +34,7 @@ let package = Package(
         ]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
-        .target(name: "ChapdConfig", dependencies: ["PPPCore"]),
+        .target(name: "ChapdConfig"),
         .target(name: "ChapdRuntime", dependencies: [
             "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -46,6 +46,7 @@ let package = Package(
         .executableTarget(name: "chapctl", dependencies: [
             "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "chapd-bench", dependencies: ["PPPFraming", "ChapSecrets"], path: "Benchmarks/chapd-bench"),
 
@@ -55,7 +56,7 @@ let package = Package(
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
         .testTarget(name: "PPPCaptureTests", dependencies: ["PPPCapture", "PPPPackets"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["ChapdConfig"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "ChapSecrets"]),
     ],
     swiftLanguageModes: [.v6]
 )

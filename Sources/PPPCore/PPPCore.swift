@@ -1,1 +1,0 @@
-// Sans-IO protocol machines live here.
