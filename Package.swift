@@ -35,8 +35,9 @@ let package = Package(
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
         .target(name: "ChapdConfig"),
+        .target(name: "CLineSupport"),
         .target(name: "ChapdRuntime", dependencies: [
-            "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
+            "CLineSupport", "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -56,7 +57,7 @@ let package = Package(
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
         .testTarget(name: "PPPCaptureTests", dependencies: ["PPPCapture", "PPPPackets"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["ChapdConfig"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "ChapSecrets"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "ChapSecrets", "CLineSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what chapd's build, demo and tests need on a fresh Debian machine (run as root).
+# Idempotent: packages already present are not fetched again.
+set -euo pipefail
+packages=(libpcap-dev pkg-config)
+if [ "${1:-}" = "--tests" ]; then
+    # tshark checks captures; the rest runs real pppd in a qemu VM (Tests/Interop).
+    packages+=(tshark ppp qemu-system-x86 busybox-static cpio linux-image-amd64 python3)
+fi
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
