@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+
+/// pppd's scripts in the options directory: `auth-up`, `auth-down`, `ip-up`, `ip-down`.
+/// They run with pppd's arguments and environment, without waiting; a missing script is
+/// skipped, and a failing one is logged — it never stops the daemon.
+public struct HookRunner: Sendable {
+    public enum Hook: String, Sendable { case authUp = "auth-up", authDown = "auth-down", ipUp = "ip-up", ipDown = "ip-down" }
+
+    public struct LinkFacts: Sendable {
+        public var interfaceName: String
+        public var device: String
+        public var speed: Int
+        public var peerName: String = ""
+        public var userName: String = ""
+        public var localAddress: String = ""
+        public var remoteAddress: String = ""
+        public var ipparam: String = ""
+        public var linkName: String = ""
+        public init(interfaceName: String, device: String, speed: Int) {
+            self.interfaceName = interfaceName
+            self.device = device
+            self.speed = speed
+        }
+    }
+
+    public let directory: String
+    public let logger: Logger
+
+    public init(directory: String, logger: Logger) {
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// pppd's argument lists (pppd(8), SCRIPTS).
+    static func arguments(_ hook: Hook, _ f: LinkFacts) -> [String] {
+        switch hook {
+        case .authUp, .authDown:
+            return [f.interfaceName, f.peerName, f.userName, f.device, String(f.speed)]
+        case .ipUp, .ipDown:
+            return [f.interfaceName, f.device, String(f.speed), f.localAddress, f.remoteAddress, f.ipparam]
+        }
+    }
+
+    static func environment(_ f: LinkFacts) -> [String: String] {
+        var env = [
+            "PATH": "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "DEVICE": f.device,
+            "SPEED": String(f.speed),
+            "IFNAME": f.interfaceName,
+            "PPPD_PID": String(getpid()),
+            "PPPLOGNAME": ProcessInfo.processInfo.environment["LOGNAME"] ?? "root",
+        ]
+        if !f.peerName.isEmpty { env["PEERNAME"] = f.peerName }
+        if !f.localAddress.isEmpty { env["IPLOCAL"] = f.localAddress }
+        if !f.remoteAddress.isEmpty { env["IPREMOTE"] = f.remoteAddress }
+        if !f.linkName.isEmpty { env["LINKNAME"] = f.linkName }
+        if !f.ipparam.isEmpty { env["IPPARAM"] = f.ipparam }
+        return env
+    }
+
+    public func run(_ hook: Hook, facts: LinkFacts) {
+        let path = directory + "/" + hook.rawValue
+        guard FileManager.default.isExecutableFile(atPath: path) else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = Self.arguments(hook, facts)
+        process.environment = Self.environment(facts)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let logger = self.logger
+        process.terminationHandler = { p in
+            if p.terminationReason == .uncaughtSignal {
+                logger.warning("Script \(path) terminated by signal \(p.terminationStatus)")
+            } else if p.terminationStatus != 0 {
+                logger.warning("Script \(path) finished (pid \(p.processIdentifier)), status = 0x\(String(p.terminationStatus, radix: 16))")
+            } else {
+                logger.debug("Script \(path) finished (pid \(p.processIdentifier)), status = 0x0")
+            }
+        }
+        do {
+            try process.run()
+            logger.debug("Script \(path) started (pid \(process.processIdentifier))")
+        } catch {
+            logger.warning("Failed to run script \(path): \(error)")
+        }
+    }
+}
