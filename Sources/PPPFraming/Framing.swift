@@ -1,1 +1,0 @@
-// HDLC framing (RFC 1662) lives here.
