@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation  // NSLock
+import PPPFraming
 
 /// Writes a pcap file of link type DLT_PPP_WITH_DIR (204), chapd's `record FILE`.
 ///
@@ -102,5 +103,12 @@ public final class CaptureWriter: @unchecked Sendable {
         if let p = pcap { pcap_close(p) }
         dumper = nil
         pcap = nil
+    }
+}
+
+extension CaptureWriter {
+    /// Records a decoded frame; the header is written uncompressed whatever the link agreed.
+    public func write(direction: CaptureDirection, timestamp: CaptureTimestamp, frame: PPPFrame) throws(CaptureError) {
+        try write(direction: direction, timestamp: timestamp, protocolNumber: frame.protocolNumber, information: frame.information)
     }
 }
