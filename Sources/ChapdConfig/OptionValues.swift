@@ -1,0 +1,93 @@
+// Option argument parsing: pppd's numbers (strtoul, base 0 or 16), names, addresses.
+
+enum OptionValues {
+    /// pppd's MAXNAMELEN and MAXSECRETLEN are 256 including the terminator.
+    static let maxNameLength = 255
+
+    /// A number as pppd's int_option reads it (base 0: 0x.. hex, 0.. octal, else decimal),
+    /// but the whole word must be a number (pppd ignores trailing junk; that hides typos).
+    static func integer(_ text: String, option: String) throws(OptionValueError) -> Int {
+        let bytes = Array(text.utf8)
+        var digits = bytes[...]
+        var radix = 10
+        if digits.count > 2, digits.first == UInt8(ascii: "0"),
+           digits.dropFirst().first == UInt8(ascii: "x") || digits.dropFirst().first == UInt8(ascii: "X") {
+            radix = 16
+            digits = digits.dropFirst(2)
+        } else if digits.count > 1, digits.first == UInt8(ascii: "0") {
+            radix = 8
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty, let v = Int(String(decoding: digits, as: UTF8.self), radix: radix),
+              v >= 0, v <= Int(Int32.max),
+              digits.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) })
+        else {
+            throw OptionValueError("invalid numeric parameter '\(text)' for \(option) option")
+        }
+        return v
+    }
+
+    /// A number within limits, with pppd's "value must be" wording.
+    static func integer(_ text: String, option: String, min: Int, max: Int?) throws(OptionValueError) -> Int {
+        let v = try integer(text, option: option)
+        if let max, v < min || v > max {
+            throw OptionValueError("\(option) value must be between \(min) and \(max)")
+        }
+        if v < min { throw OptionValueError("\(option) value must be >= \(min)") }
+        return v
+    }
+
+    /// A 32-bit hex number (pppd's asyncmap: strtoul base 16; an optional 0x is allowed).
+    static func hex32(_ text: String, option: String) throws(OptionValueError) -> UInt32 {
+        var body = Substring(text)
+        if body.hasPrefix("0x") || body.hasPrefix("0X") { body = body.dropFirst(2) }
+        guard !body.isEmpty, body.allSatisfy(\.isHexDigit), let v = UInt32(body, radix: 16) else {
+            throw OptionValueError("invalid numeric parameter '\(text)' for \(option) option")
+        }
+        return v
+    }
+
+    /// A name (name, user, remotename): at most 255 bytes, as pppd's buffers hold.
+    static func name(_ text: String, option: String) throws(OptionValueError) -> String {
+        guard text.utf8.count <= maxNameLength else {
+            throw OptionValueError("\(option) value is too long (at most \(maxNameLength) bytes)")
+        }
+        return text
+    }
+
+    /// A dotted-quad address for `ms-dns`.
+    static func address(_ text: String, option: String) throws(OptionValueError) -> DottedQuad {
+        guard let a = DottedQuad(parsing: text) else {
+            throw OptionValueError("invalid address parameter '\(text)' for \(option) option")
+        }
+        return a
+    }
+
+    /// pppd's LOCAL:REMOTE word (either side may be empty). Returns nil for a side not given.
+    static func addressPair(_ text: String) throws(OptionValueError) -> (local: DottedQuad?, remote: DottedQuad?) {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw OptionValueError("invalid address pair '\(text)'")
+        }
+        let localText = String(text[..<colon])
+        let remoteText = String(text[text.index(after: colon)...])
+        func side(_ s: String, _ which: String) throws(OptionValueError) -> DottedQuad? {
+            if s.isEmpty { return nil }
+            guard let a = DottedQuad(parsing: s), !a.isUnusableOnLink else {
+                throw OptionValueError("bad \(which) IP address '\(s)'")
+            }
+            return a
+        }
+        return (try side(localText, "local"), try side(remoteText, "remote"))
+    }
+
+    /// pppd's callfile check: not empty, not absolute, no ".." path component.
+    static func isValidCallName(_ name: String) -> Bool {
+        if name.isEmpty || name.hasPrefix("/") { return false }
+        return !name.split(separator: "/", omittingEmptySubsequences: false).contains("..")
+    }
+
+    /// A word made only of decimal digits (pppd's setspeed wildcard).
+    static func isSpeed(_ word: String) -> Bool {
+        !word.isEmpty && word.utf8.allSatisfy { (0x30...0x39).contains($0) }
+    }
+}

@@ -1,1 +1,0 @@
-// pppd option words -> configuration.
