@@ -33,6 +33,8 @@ CACHE = os.path.join(REPO, ".build", "interop")
 PTY_RE = re.compile(r"char device redirected to (/dev/pts/\d+) \(label link\)")
 EXIT_RE = re.compile(r"^PPPD-EXIT (\d+)")
 # Terminal control sequences SeaBIOS and the console emit; stripped so lines compare cleanly.
+# Once one side has ended, how long the other may take to follow before it is killed.
+GRACE_SECONDS = 20.0
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1bc")
 
 
@@ -426,19 +428,25 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
                 subst["pty"] = pty
                 argv = [a.format(**subst) for a in s.host_cmd]
                 host = HostProcess(argv, cwd=workdir, echo=hecho)
-                deadline = time.monotonic() + s.timeout
+                started = time.monotonic()
+                deadline = started + s.timeout
                 # Wait for both sides; the first to finish gives the other a bounded grace.
                 while time.monotonic() < deadline:
                     if host.poll() is not None and not vm.running():
                         break
                     if host.poll() is not None or not vm.running():
-                        deadline = min(deadline, time.monotonic() + 20)
+                        deadline = min(deadline, time.monotonic() + GRACE_SECONDS)
                     time.sleep(0.1)
+                waited = time.monotonic() - started
                 if vm.running():
-                    errors.append(f"VM still running {s.timeout:g}s after the host command started: killed")
+                    why = (f"{GRACE_SECONDS:g}s after the host command exited" if host.poll() is not None
+                           else f"{waited:.0f}s after the host command started")
+                    errors.append(f"pppd VM still running {why}: killed")
                     vm_killed = True
                 if host.poll() is None:
-                    errors.append(f"host command still running {s.timeout:g}s after start: killed")
+                    why = (f"{GRACE_SECONDS:g}s after the VM exited" if vm_killed is False and waited < s.timeout
+                           else f"{waited:.0f}s after start")
+                    errors.append(f"host command still running {why}: killed")
     except OSError as e:
         errors.append(f"harness error: {e}")
     finally:
@@ -561,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
             vm.wait_exit(a.timeout)
             print(f"pppd exit status: {vm.pppd_exit()}")
         return 0
+    sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
     sys.path.insert(0, HERE)
     sys.modules.setdefault("interop", sys.modules[__name__])  # one AtLeast class, not two
     import scenarios as sc
@@ -577,8 +586,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{s.name}: {s.description}")
         return 0
     if not a.selftest and not os.access(a.chapd, os.X_OK):
-        print(f"chapd binary not found or not executable: {a.chapd}", file=sys.stderr)
-        return 2
+        print(f"FAIL all: chapd binary not found or not executable: {a.chapd}", flush=True)
+        print(f"0 passed, {len(chosen)} failed", flush=True)
+        return 1
     return run_many(chosen, os.path.abspath(a.chapd), a.verbose, sc.EXPECTED_TO_FAIL)
 
 
