@@ -1,1 +1,22 @@
-print("bench")
+// chapd-bench: `chapd-bench framing`, `chapd-bench secrets`, or no argument for all.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Build with `swift build -c release --product chapd-bench`; debug figures are meaningless.
+let benchmarks: [(name: String, run: () -> Void)] = [
+    ("framing", framingBenchmark),
+    // TODO(lead): add ("secrets", secretsBenchmark) once Benchmarks/chapd-bench/SecretsBenchmark.swift exists.
+]
+
+let requested = Array(CommandLine.arguments.dropFirst())
+let unknown = requested.filter { name in !benchmarks.contains { $0.name == name } }
+if !unknown.isEmpty {
+    print("unknown benchmark: \(unknown.joined(separator: " ")); available: \(benchmarks.map(\.name).joined(separator: " "))")
+    exit(2)
+}
+for benchmark in benchmarks where requested.isEmpty || requested.contains(benchmark.name) {
+    benchmark.run()
+}
