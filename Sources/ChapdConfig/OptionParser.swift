@@ -211,7 +211,7 @@ struct ParseRun {
         case .unsupported(let reason, _):
             throw Self.unsupported(spec.word, reason, source)
         case .optionsDirectory:
-            if phase != .commandLine {
+            if source != .commandLine {
                 throw OptionError(.invalidValue, "option 'optionsdir' is only allowed on the command line", source: source)
             }
             options.sources[spec.word] = source  // already applied by the pre-scan

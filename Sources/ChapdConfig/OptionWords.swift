@@ -73,6 +73,7 @@ struct OptionWordReader {
         let startLine = line
         var word: [UInt8] = []
         var quote: UInt8? = nil
+        var quoted = false  // "" is a word (empty), a lone backslash at EOF is not
         while let c = peek() {
             if c == UInt8(ascii: "\\") {
                 _ = next()
@@ -115,6 +116,7 @@ struct OptionWordReader {
             } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 _ = next()
                 quote = c
+                quoted = true
             } else if Self.isSpace(c) || c == UInt8(ascii: "#") {
                 break  // left for the next call: a newline there still ends a comment
             } else {
@@ -123,6 +125,7 @@ struct OptionWordReader {
             }
             if word.count > Self.maxWordLength { throw .wordTooLong(line: startLine) }
         }
+        if word.isEmpty && !quoted { return nil }
         if quote != nil {
             warnings.append("quoted word starting on line \(startLine) runs to end of file")
         }
