@@ -1,0 +1,62 @@
+// pppd's `dump`: the options in effect and where each came from; the password shows as ??????.
+
+extension ChapdOptions {
+    /// Lines like pppd's "pppd options in effect:" listing, sorted by option word.
+    public var dumpText: String {
+        var lines = ["chapd options in effect:"]
+        for (word, source) in sources.sorted(by: { $0.key < $1.key }) {
+            let value = dumpValue(word)
+            let head = value.map { "\(word) \($0)" } ?? word
+            lines.append("\(head)\t\t# (from \(source))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The current value of a value-taking option word, quoted when it has white space.
+    func dumpValue(_ word: String) -> String? {
+        func q(_ s: String?) -> String {
+            guard let s else { return "\"\"" }
+            return s.contains(where: { $0 == " " || $0 == "\t" || $0 == "#" }) || s.isEmpty ? "\"\(s)\"" : s
+        }
+        switch word {
+        case "<device>": return device
+        case "<speed>": return speed.map(String.init)
+        case "<local:remote>": return "\(localAddress?.description ?? ""):\(remoteAddress?.description ?? "")"
+        case "name": return q(name)
+        case "user": return q(user)
+        case "password": return "??????"
+        case "remotename": return q(remoteName)
+        case "chap-secrets": return q(chapSecretsFile)
+        case "logfd": return logFD.map(String.init)
+        case "logfile": return q(logFile)
+        case "linkname": return q(linkName)
+        case "ipparam": return q(ipparam)
+        case "record": return q(recordFile)
+        case "pty": return q(ptyCommand)
+        case "maxfail": return String(maxfail)
+        case "chap-restart": return String(chapRestart)
+        case "chap-max-challenge": return String(chapMaxChallenge)
+        case "chap-interval": return String(chapInterval)
+        case "chap-timeout": return String(chapTimeout)
+        case "max-bad-auth": return String(maxBadAuth)
+        case "success-message": return q(successMessage)
+        case "failure-message": return q(failureMessage)
+        case "optionsdir": return q(optionsDirectory)
+        case "mru": return String(mru)
+        case "mtu": return mtu.map(String.init)
+        case "asyncmap": return "0x" + String(asyncMap, radix: 16)
+        case "lcp-restart": return String(lcpRestart)
+        case "lcp-max-configure": return String(lcpMaxConfigure)
+        case "lcp-max-failure": return String(lcpMaxFailure)
+        case "lcp-max-terminate": return String(lcpMaxTerminate)
+        case "lcp-echo-interval": return String(lcpEchoInterval)
+        case "lcp-echo-failure": return String(lcpEchoFailure)
+        case "ms-dns": return msDNS.map(\.description).joined(separator: " ")
+        case "ipcp-restart": return String(ipcpRestart)
+        case "ipcp-max-configure": return String(ipcpMaxConfigure)
+        case "ipcp-max-failure": return String(ipcpMaxFailure)
+        case "ipcp-max-terminate": return String(ipcpMaxTerminate)
+        default: return nil
+        }
+    }
+}
