@@ -71,40 +71,48 @@ public struct HDLCDecoder: Sendable {
         var work = storage
         storage = []
         if work.count < limit { work = [UInt8](repeating: 0, count: limit) }
+        work.withUnsafeMutableBufferPointer { frame in
+            FCS16.table.withUnsafeBufferPointer { table in
+                scan(input, frame: frame, table: table, limit: limit, rawFrame: rawFrame, onEvent)
+            }
+        }
+        storage = work
+    }
+
+    /// The per-octet loop. State lives in locals (registers) and is stored back at the end.
+    private mutating func scan(_ input: UnsafeRawBufferPointer, frame: UnsafeMutableBufferPointer<UInt8>,
+                               table: UnsafeBufferPointer<UInt16>, limit: Int,
+                               rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
         let accm = config.accm
         var length = self.length
         var escaped = self.escaped
         var fcs = self.fcs
-
-        work.withUnsafeMutableBufferPointer { frame in
-            FCS16.table.withUnsafeBufferPointer { table in
-                for byte in input {
-                    if byte == 0x7e {
-                        finish(frame, length: length, escaped: escaped, fcs: fcs, limit: limit, rawFrame: rawFrame, onEvent)
-                        length = 0
-                        escaped = false
-                        fcs = FCS16.initial
-                        continue
-                    }
-                    if byte < 0x20, accm & (1 << UInt32(byte)) != 0 {
-                        counters.controlCharactersDiscarded += 1
-                        continue
-                    }
-                    var octet = byte
-                    if escaped {
-                        octet ^= 0x20
-                        escaped = false
-                    } else if byte == 0x7d {
-                        escaped = true
-                        continue
-                    }
-                    if length < limit { frame[length] = octet }
-                    length &+= 1
-                    fcs = (fcs >> 8) ^ table[Int(UInt8(truncatingIfNeeded: fcs) ^ octet)]
-                }
+        var discarded = 0
+        for byte in input {
+            if byte == 0x7e {
+                finish(frame, length: length, escaped: escaped, fcs: fcs, limit: limit, rawFrame: rawFrame, onEvent)
+                length = 0
+                escaped = false
+                fcs = FCS16.initial
+                continue
             }
+            if byte < 0x20, accm & (1 << UInt32(byte)) != 0 {
+                discarded &+= 1
+                continue
+            }
+            var octet = byte
+            if escaped {
+                octet ^= 0x20
+                escaped = false
+            } else if byte == 0x7d {
+                escaped = true
+                continue
+            }
+            if length < limit { frame[length] = octet }
+            length &+= 1
+            fcs = (fcs >> 8) ^ table[Int(UInt8(truncatingIfNeeded: fcs) ^ octet)]
         }
-        storage = work
+        counters.controlCharactersDiscarded += discarded
         self.length = length
         self.escaped = escaped
         self.fcs = fcs
