@@ -7,8 +7,15 @@ public final class ChapSecretsStore: SecretLookup, @unchecked Sendable {
     public let path: String
     private let indirect: IndirectSecretReader
 
+    /// One reference to share with lookups (copying the index struct retained many).
+    private final class IndexBox: Sendable {
+        let index: SecretsIndex
+        init(_ index: SecretsIndex) { self.index = index }
+    }
+
     private struct State {
-        var index: SecretsIndex
+        var box: IndexBox
+        var index: SecretsIndex { box.index }
         var signature: FileSignature?
         var indirectSignatures: [String: FileSignature?]
     }
@@ -28,7 +35,7 @@ public final class ChapSecretsStore: SecretLookup, @unchecked Sendable {
     public init(file: SecretsFile, indirect: IndirectSecretReader = .filesystem) {
         self.path = file.path
         self.indirect = indirect
-        self.state = State(index: SecretsIndex(file), signature: nil, indirectSignatures: [:])
+        self.state = State(box: IndexBox(SecretsIndex(file)), signature: nil, indirectSignatures: [:])
     }
 
     private static func load(path: String, indirect: IndirectSecretReader) throws(SecretsError) -> State {
@@ -44,7 +51,7 @@ public final class ChapSecretsStore: SecretLookup, @unchecked Sendable {
             file.warnings = fileWarnings + file.warnings
             var indirectSignatures: [String: FileSignature?] = [:]
             for p in file.indirectPaths { indirectSignatures[p] = FileAccess.currentSignature(path: p) }
-            return State(index: SecretsIndex(file), signature: contents.signature, indirectSignatures: indirectSignatures)
+            return State(box: IndexBox(SecretsIndex(file)), signature: contents.signature, indirectSignatures: indirectSignatures)
         } catch {
             throw SecretsError(fileWarnings + error.diagnostics)
         }
@@ -57,11 +64,12 @@ public final class ChapSecretsStore: SecretLookup, @unchecked Sendable {
     }
 
     /// The current contents (entries, warnings from the last successful load).
-    public var file: SecretsFile { withLock { state.index.file } }
+    public var file: SecretsFile { withLock { state.box }.index.file }
     public var warnings: [SecretsDiagnostic] { file.warnings }
 
     public func lookup(client: [UInt8], server: [UInt8]) -> SecretMatch? {
-        let index = withLock { state.index }
+        let box = withLock { state.box }
+        let index = box.index
         guard let e = index.entry(client: client, server: server) else { return nil }
         return SecretMatch(client: e.client, server: e.server, secret: e.secret,
                            addresses: e.addresses, source: "\(index.file.path):\(e.line)")
@@ -69,12 +77,12 @@ public final class ChapSecretsStore: SecretLookup, @unchecked Sendable {
 
     /// The whole chosen entry, including pppd extra options after `--`.
     public func entry(client: [UInt8], server: [UInt8]) -> SecretsEntry? {
-        withLock { state.index }.entry(client: client, server: server)
+        withLock { state.box }.index.entry(client: client, server: server)
     }
 
     /// pppd's have_chap_secret() (nil = name not known yet); see `SecretsIndex.hasSecret`.
     public func hasSecret(client: [UInt8]?, server: [UInt8]?, needAddress: Bool = false) -> Bool {
-        withLock { state.index }.hasSecret(client: client, server: server, needAddress: needAddress)
+        withLock { state.box }.index.hasSecret(client: client, server: server, needAddress: needAddress)
     }
 
     /// Re-reads the file (SIGHUP). On failure the previous contents stay in use and the

@@ -105,11 +105,13 @@ public struct SecretsFile: Sendable {
 
         var entries: [SecretsEntry] = []
         var indirectPaths: [String] = []
+        let doubleDash: [UInt8] = [0x2D, 0x2D]
         for words in lines {
             let line = words[0].line
             var bad = false
             for (i, word) in words.enumerated() {
-                let what = i == 0 ? "client name" : i == 1 ? "server name" : i == 2 ? "secret" : "word \(i + 1)"
+                // Built only when there is something to report (this loop runs for every word).
+                var what: String { i == 0 ? "client name" : i == 1 ? "server name" : i == 2 ? "secret" : "word \(i + 1)" }
                 if word.unterminatedQuote {
                     error(word.line, "\(what): quote is never closed before the end of the file"); bad = true
                 }
@@ -164,7 +166,7 @@ public struct SecretsFile: Sendable {
             var addresses: [AddressRule] = []
             var options: [[UInt8]] = []
             var rest = words.dropFirst(3)
-            if let dashes = rest.firstIndex(where: { $0.bytes == Array("--".utf8) }) {
+            if let dashes = rest.firstIndex(where: { $0.bytes == doubleDash }) {
                 options = words[(dashes + 1)...].map(\.bytes)
                 rest = words[3..<dashes]
                 if !options.isEmpty {
@@ -216,8 +218,25 @@ public struct SecretsFile: Sendable {
     }
 }
 
-/// A (client, server) pair as a dictionary key.
+/// A (client, server) pair as a dictionary key, hashed as whole buffers (hashing an
+/// `[UInt8]` element by element dominated lookup time).
 struct PairKey: Hashable, Sendable {
     var client: [UInt8]
     var server: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(client.count)
+        client.withUnsafeBytes { hasher.combine(bytes: $0) }
+        server.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
+/// One name as a dictionary key, hashed as a whole buffer.
+struct NameKey: Hashable, Sendable {
+    var bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }

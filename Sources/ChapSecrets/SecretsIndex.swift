@@ -4,11 +4,11 @@
 public struct SecretsIndex: Sendable {
     public let file: SecretsFile
     private var exact: [PairKey: Int] = [:]         // score 3: client and server named
-    private var byClient: [[UInt8]: Int] = [:]       // score 2: client named, server `*`
-    private var byServer: [[UInt8]: Int] = [:]       // score 1: client `*`, server named
+    private var byClient: [NameKey: Int] = [:]       // score 2: client named, server `*`
+    private var byServer: [NameKey: Int] = [:]       // score 1: client `*`, server named
     private var anyAny: Int?                         // score 0: `*` `*`
-    private var clients: Set<[UInt8]> = []
-    private var servers: Set<[UInt8]> = []
+    private var clients: Set<NameKey> = []
+    private var servers: Set<NameKey> = []
     private var anyWildClient = false
     private var anyWildServer = false
 
@@ -19,19 +19,19 @@ public struct SecretsIndex: Sendable {
             case (false, false):
                 let key = PairKey(client: e.client, server: e.server)
                 if exact[key] == nil { exact[key] = i }
-            case (false, true): if byClient[e.client] == nil { byClient[e.client] = i }
-            case (true, false): if byServer[e.server] == nil { byServer[e.server] = i }
+            case (false, true): if byClient[NameKey(e.client)] == nil { byClient[NameKey(e.client)] = i }
+            case (true, false): if byServer[NameKey(e.server)] == nil { byServer[NameKey(e.server)] = i }
             case (true, true): if anyAny == nil { anyAny = i }
             }
-            if e.clientIsWildcard { anyWildClient = true } else { clients.insert(e.client) }
-            if e.serverIsWildcard { anyWildServer = true } else { servers.insert(e.server) }
+            if e.clientIsWildcard { anyWildClient = true } else { clients.insert(NameKey(e.client)) }
+            if e.serverIsWildcard { anyWildServer = true } else { servers.insert(NameKey(e.server)) }
         }
     }
 
     /// The entry pppd's scan_authfile() would choose for (client, server). Names compare
     /// as octets, case-sensitively; an empty name is just a name (pppd's get_secret()).
     public func entry(client: [UInt8], server: [UInt8]) -> SecretsEntry? {
-        let i = exact[PairKey(client: client, server: server)] ?? byClient[client] ?? byServer[server] ?? anyAny
+        let i = exact[PairKey(client: client, server: server)] ?? byClient[NameKey(client)] ?? byServer[NameKey(server)] ?? anyAny
         return i.map { file.entries[$0] }
     }
 
@@ -44,8 +44,8 @@ public struct SecretsIndex: Sendable {
             return !needAddress || e.addresses.permitsSomeAddress
         }
         if !needAddress {
-            if let client { return anyWildClient || clients.contains(client) }
-            if let server { return anyWildServer || servers.contains(server) }
+            if let client { return anyWildClient || clients.contains(NameKey(client)) }
+            if let server { return anyWildServer || servers.contains(NameKey(server)) }
             return !file.entries.isEmpty
         }
         // Rare (start-up checks): scan as pppd does.
