@@ -1,0 +1,165 @@
+import ChapSecrets
+import Dispatch
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PPPCapture
+import PPPCore
+
+/// Where the link's bytes come from and go to.
+public enum LineSpec: Sendable {
+    /// A tty or pty device path (`chapd /dev/ttyS0 115200 …`).
+    case device(String)
+    /// `notty`: standard input and output are the line.
+    case stdio
+    /// `pty 'COMMAND'`: COMMAND runs with a new pty's slave as its standard input and
+    /// output; chapd talks PPP over the master.
+    case ptyCommand(String)
+}
+
+/// Everything the daemon needs to run one link, already validated.
+public struct DaemonPlan: Sendable {
+    public var line: LineSpec
+    public var lineSettings = LineSettings()
+    public var lock = false
+    public var debug = false
+    public var logSink: LogSink
+    public var capturePath: String?
+    public var secrets: (any SecretLookup)?
+    public var hookDirectory: String?
+    public var hookFacts: HookRunner.LinkFacts
+    public var session: LinkConfiguration
+
+    public init(line: LineSpec, logSink: LogSink, session: LinkConfiguration, hookFacts: HookRunner.LinkFacts) {
+        self.line = line
+        self.logSink = logSink
+        self.session = session
+        self.hookFacts = hookFacts
+    }
+}
+
+/// Runs one link to completion on a SwiftNIO event loop and returns pppd's exit status.
+public enum Daemon {
+    public static func run(_ plan: DaemonPlan, logger: Logger) -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+
+        // Open the line.
+        var lock: UUCPLock?
+        var savedTermios: termios?
+        var fd: CInt = -1
+        var child: Process?
+        do {
+            switch plan.line {
+            case .device(let path):
+                if plan.lock {
+                    let l = UUCPLock(device: path)
+                    try l.acquire()
+                    lock = l
+                }
+                fd = try LineDevice.open(path: path)
+                savedTermios = try LineDevice.configure(fd: fd, settings: plan.lineSettings, name: path)
+            case .stdio:
+                fd = dup(0)
+                _ = try LineDevice.configure(fd: fd, settings: LineSettings(local: true), name: "stdin")
+            case .ptyCommand(let command):
+                let (master, slavePath) = try LineDevice.openPseudoTerminal()
+                fd = master
+                let slave = Glibc.open(slavePath, O_RDWR | O_NOCTTY)
+                guard slave >= 0 else { throw LineError.errno(.pty, "Couldn't open pty slave \(slavePath)") }
+                _ = try LineDevice.configure(fd: slave, settings: LineSettings(local: true), name: slavePath)
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/bin/sh")
+                p.arguments = ["-c", command]
+                let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+                p.standardInput = handle
+                p.standardOutput = handle
+                try p.run()
+                child = p
+                logger.info("Script \(command) started (pid \(p.processIdentifier))")
+            }
+        } catch let error as LineError {
+            logger.error("\(error.message)")
+            lock?.release()
+            return error.kind == .lock ? ExitStatus.lockFailed : ExitStatus.openFailed
+        } catch {
+            logger.error("\(error)")
+            lock?.release()
+            return ExitStatus.openFailed
+        }
+        defer {
+            if let savedTermios, fd >= 0 { LineDevice.restore(fd: fd, savedTermios) }
+            lock?.release()
+        }
+
+        var capture: CaptureWriter?
+        if let path = plan.capturePath {
+            do {
+                capture = try CaptureWriter(path: path)
+            } catch {
+                logger.error("Couldn't open record file \(path): \(error)")
+                close(fd)
+                return ExitStatus.fatalError
+            }
+        }
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let exitStatus = group.next().makePromise(of: Int32.self)
+
+        let session = LinkSession(configuration: plan.session, secrets: plan.secrets)
+        let hooks = plan.hookDirectory.map { HookRunner(directory: $0, logger: logger) }
+        let driver = LinkDriver(
+            session: session, logger: logger, capture: capture, hooks: hooks, hookFacts: plan.hookFacts,
+            onFinished: { exitStatus.succeed($0) }
+        )
+
+        let outFD = dup(fd)
+        let channel: Channel
+        do {
+            channel = try NIOPipeBootstrap(group: group)
+                .channelOption(.allowRemoteHalfClosure, value: true)
+                .channelInitializer { ch in
+                    ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(driver) }
+                }
+                .takingOwnershipOfDescriptors(input: fd, output: outFD)
+                .wait()
+        } catch {
+            logger.error("Couldn't attach to the line: \(error)")
+            close(fd)
+            close(outFD)
+            return ExitStatus.openFailed
+        }
+
+        // Signals, as pppd: TERM/INT end the link politely, HUP re-reads chap-secrets.
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            src.setEventHandler {
+                if sig == SIGHUP {
+                    if let store = plan.secrets as? ReloadableSecrets {
+                        store.reloadNow(logger: logger)
+                    }
+                } else {
+                    channel.eventLoop.execute { driver.terminate(signal: sig) }
+                }
+            }
+            src.resume()
+            sources.append(src)
+        }
+
+        let status = (try? exitStatus.futureResult.wait()) ?? ExitStatus.fatalError
+        for s in sources { s.cancel() }
+        try? channel.closeFuture.wait()
+        if let child, child.isRunning {
+            child.terminate()
+        }
+        return status
+    }
+}
+
+/// A secrets backend the daemon can re-read on SIGHUP.
+public protocol ReloadableSecrets: AnyObject {
+    func reloadNow(logger: Logger)
+}

@@ -1,0 +1,194 @@
+import ChapSecrets
+import ChapdConfig
+import Foundation
+import Logging
+import PPPCore
+
+/// Turns parsed pppd-style options into a running daemon: validates what pppd validates
+/// before touching the line (secrets, log destination), then runs the link.
+public struct DaemonSetup {
+    public static let version = "0.1.0"
+
+    public struct SetupError: Error {
+        public let message: String
+        public let exitStatus: Int32
+    }
+
+    let options: ChapdOptions
+    let plan: DaemonPlan
+    let logger: Logger
+
+    public init(options: ChapdOptions) throws(SetupError) {
+        self.options = options
+
+        // Logging: pppd's logfile / logfd; with notty, standard output is the line.
+        let sink: LogSink
+        if let file = options.logFile {
+            do { sink = try LogSink(appendingTo: file) } catch {
+                throw SetupError(message: error.message, exitStatus: ExitStatus.optionError)
+            }
+        } else if let fd = options.logFD, !(fd == 1 && (options.notty || options.device == nil)) {
+            sink = LogSink(fd: fd)
+        } else {
+            sink = LogSink(fd: 2)
+        }
+        let level: Logger.Level = options.debugLevel > 0 ? .debug : .info
+        var logger = Logger(label: "chapd") { _ in LineLogHandler(sink: sink, level: level) }
+        logger.logLevel = level
+        self.logger = logger
+
+        // Secrets: needed when we authenticate the peer, or answer with chap-secrets.
+        let needSecrets = options.requirePeerAuth || (options.canAuthenticateSelf && options.password == nil)
+        var secrets: (any SecretLookup)?
+        if needSecrets {
+            do {
+                let store = try ChapSecretsStore(path: options.chapSecretsFile)
+                for d in store.warnings { logger.warning("\(d)") }
+                secrets = ReloadingSecretsStore(store)
+            } catch {
+                if options.requirePeerAuth {
+                    throw SetupError(message: "\(error)", exitStatus: ExitStatus.fatalError)
+                }
+                logger.warning("\(error)")
+            }
+        }
+        let ourName = options.effectiveName
+        if options.requirePeerAuth {
+            let can = (secrets as? ReloadingSecretsStore)?.store.hasSecret(
+                client: options.remoteName.map { Array($0.utf8) }, server: Array(ourName.utf8)) ?? false
+            if !can {
+                let who = options.remoteName.map { "The remote system (\($0)) is required to authenticate itself" }
+                    ?? "The remote system is required to authenticate itself"
+                throw SetupError(
+                    message: "\(who)\nbut I couldn't find any suitable secret (password) for it to use to do so.",
+                    exitStatus: ExitStatus.fatalError)
+            }
+        }
+
+        let line: LineSpec
+        if let command = options.ptyCommand {
+            line = .ptyCommand(command)
+        } else if options.notty || options.device == nil {
+            line = .stdio
+        } else {
+            line = .device(options.device!)
+        }
+
+        let session = Self.linkConfiguration(options)
+        var facts = HookRunner.LinkFacts(
+            interfaceName: "chapd0", device: options.device ?? (options.ptyCommand != nil ? "pty" : "notty"),
+            speed: options.speed ?? 0)
+        facts.userName = options.effectiveUser
+        facts.ipparam = options.ipparam ?? ""
+        facts.linkName = options.linkName ?? ""
+
+        var plan = DaemonPlan(line: line, logSink: sink, session: session, hookFacts: facts)
+        plan.lineSettings = LineSettings(
+            speed: options.speed, local: !options.modem,
+            hardwareFlowControl: options.flowControl == .rtscts ? true : (options.flowControl == .none ? false : nil))
+        plan.lock = options.lock
+        plan.debug = options.debugLevel > 0
+        plan.capturePath = options.recordFile
+        plan.secrets = secrets
+        plan.hookDirectory = options.optionsDirectory
+        self.plan = plan
+    }
+
+    public func run() -> Int32 {
+        for w in options.warnings { logger.warning("\(w)") }
+        return Daemon.run(plan, logger: logger)
+    }
+
+    /// pppd's option variables mapped onto the protocol machines' configurations.
+    static func linkConfiguration(_ o: ChapdOptions) -> LinkConfiguration {
+        var lcp = LCPConfiguration()
+        lcp.requireCHAP = o.requirePeerAuth
+        lcp.canAuthenticateWithCHAP = o.canAuthenticateSelf
+        lcp.mru = o.negotiateMRU ? o.mru : 1500
+        lcp.mtu = o.mtu
+        lcp.asyncMap = o.defaultAsyncMap ? nil : o.asyncMap
+        lcp.addressControlCompression = o.addressControlCompression
+        lcp.protocolCompression = o.protocolCompression
+        lcp.magicNumber = o.magicNumber
+        var lcpTimers = NegotiationTimers()
+        lcpTimers.restartInterval = .seconds(o.lcpRestart)
+        lcpTimers.maxConfigure = o.lcpMaxConfigure
+        lcpTimers.maxFailure = o.lcpMaxFailure
+        lcpTimers.maxTerminate = o.lcpMaxTerminate
+        lcpTimers.passive = o.passive
+        lcpTimers.silent = o.silent
+
+        var ipcp: IPCPConfiguration?
+        if o.ipEnabled {
+            var c = IPCPConfiguration()
+            c.localAddress = o.localAddress?.value
+            c.remoteAddress = o.remoteAddress?.value
+            c.acceptLocal = o.acceptLocal
+            c.acceptRemote = o.acceptRemote
+            c.noIPDefault = o.noIPDefault
+            c.primaryDNS = o.dnsPrimary?.value
+            c.secondaryDNS = o.dnsSecondary?.value
+            ipcp = c
+        }
+        var ipcpTimers = NegotiationTimers()
+        ipcpTimers.restartInterval = .seconds(o.ipcpRestart)
+        ipcpTimers.maxConfigure = o.ipcpMaxConfigure
+        ipcpTimers.maxFailure = o.ipcpMaxFailure
+        ipcpTimers.maxTerminate = o.ipcpMaxTerminate
+
+        var auth = CHAPAuthenticatorConfiguration(name: o.effectiveName, remoteName: o.remoteName)
+        auth.restartInterval = .seconds(o.chapRestart)
+        auth.maxChallenges = o.chapMaxChallenge
+        auth.rechallengeInterval = o.chapInterval > 0 ? .seconds(o.chapInterval) : nil
+        auth.maxBadAuth = o.maxBadAuth
+        auth.successMessage = Array(o.successMessage.utf8)
+        auth.failureMessage = Array(o.failureMessage.utf8)
+
+        var peer: CHAPPeerConfiguration?
+        if o.canAuthenticateSelf {
+            var p = CHAPPeerConfiguration(
+                name: o.effectiveName, user: o.effectiveUser, remoteName: o.remoteName,
+                password: o.password.map { Secret($0.value) })
+            p.timeout = o.chapTimeout > 0 ? .seconds(o.chapTimeout) : nil
+            p.waitForPeerAuthentication = o.chapWait
+            p.ignoreOwnName = o.chapIgnoreUs
+            peer = p
+        }
+
+        var config = LinkConfiguration(
+            lcp: lcp, lcpTimers: lcpTimers, ipcp: ipcp, ipcpTimers: ipcpTimers,
+            requirePeerAuthentication: o.requirePeerAuth, authenticator: auth, peer: peer)
+        if o.lcpEchoInterval > 0 {
+            config.echoInterval = .seconds(o.lcpEchoInterval)
+            config.echoFailure = o.lcpEchoFailure
+        }
+        return config
+    }
+
+    public static let usage = """
+        usage: chapd [DEVICE] [SPEED] [options]
+        pppd-style options; see README.md (Options) or `chapd help` for the list.
+        """
+}
+
+/// The chap-secrets store, re-read on SIGHUP (keeping the old contents if the new file is bad).
+final class ReloadingSecretsStore: SecretLookup, ReloadableSecrets, @unchecked Sendable {
+    let store: ChapSecretsStore
+    init(_ store: ChapSecretsStore) { self.store = store }
+
+    func lookup(client: [UInt8], server: [UInt8]) -> SecretMatch? {
+        // A file changed on disk is picked up at the next lookup, as well as on SIGHUP.
+        _ = try? store.reloadIfChanged()
+        return store.lookup(client: client, server: server)
+    }
+
+    func reloadNow(logger: Logger) {
+        do {
+            let diagnostics = try store.reload()
+            for d in diagnostics { logger.warning("\(d)") }
+            logger.notice("Re-read secrets file")
+        } catch {
+            logger.error("Keeping previous secrets: \(error)")
+        }
+    }
+}

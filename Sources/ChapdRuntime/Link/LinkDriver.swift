@@ -1,0 +1,215 @@
+import Logging
+import NIOCore
+import PPPCore
+import PPPFraming
+import PPPPackets
+import PPPCapture
+
+/// The I/O edge of one link: bytes from the line go through the HDLC decoder into the
+/// sans-IO `LinkSession`; the session's actions come back out as frames, timers, logs,
+/// hooks and, at the end, an exit status. Everything runs on the channel's event loop.
+final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var session: LinkSession
+    private var decoder = HDLCDecoder()
+    private var encoder = HDLCEncoder()
+    private let logger: Logger
+    private let hooks: HookRunner?
+    private var hookFacts: HookRunner.LinkFacts
+    private let origin = NIODeadline.now()
+    private var timer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+    private var finished = false
+    private var reportedDrops = HDLCCounters()
+    private let onFinished: @Sendable (Int32) -> Void
+
+    init(
+        session: LinkSession, logger: Logger, capture: CaptureWriter?, hooks: HookRunner?,
+        hookFacts: HookRunner.LinkFacts, onFinished: @escaping @Sendable (Int32) -> Void
+    ) {
+        self.session = session
+        self.logger = logger
+        self.capture = capture
+        self.hooks = hooks
+        self.hookFacts = hookFacts
+        self.onFinished = onFinished
+    }
+
+    private var now: Instant { Instant(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds - origin.uptimeNanoseconds)) }
+
+    // MARK: Channel events
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        perform(session.lowerUp(now: now))
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        var frames: [PPPFrame] = []
+        decoder.decode(bytes) { event in
+            if case .frame(let f) = event { frames.append(f) }
+        }
+        reportDrops()
+        for frame in frames where !finished {
+            record(.received, frame)
+            if logger.logLevel <= .debug {
+                logger.debug("rcvd [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
+            }
+            perform(session.receive(protocolNumber: frame.protocolNumber, information: frame.information, now: now))
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // EIO on a pty whose other side closed is how a hang-up looks from here.
+        hangup("\(error)")
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        hangup("line closed")
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let e = event as? ChannelEvent, e == .inputClosed {
+            hangup("end of file")
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    // MARK: Requests from the daemon (signals)
+
+    /// SIGTERM/SIGINT: pppd's "Terminating on signal N", then a TermReq "User request".
+    func terminate(signal: Int32) {
+        guard !finished else { return }
+        logger.notice("Terminating on signal \(signal)")
+        perform(session.close(reason: "User request", exitStatus: ExitStatus.userRequest, now: now))
+    }
+
+    // MARK: Performing actions
+
+    private func hangup(_ why: String) {
+        guard !finished else { return }
+        logger.notice("Modem hangup")
+        logger.debug("line: \(why)")
+        perform(session.lowerDown(now: now))
+        finish(ExitStatus.hangup)
+    }
+
+    private func perform(_ actions: [LinkAction]) {
+        for action in actions {
+            switch action {
+            case .send(let proto, let info):
+                send(PPPFrame(protocolNumber: proto, information: info))
+            case .setTimer(let deadline):
+                timer?.cancel()
+                timer = nil
+                if let deadline, let context {
+                    let delay = max(0, deadline.nanoseconds - now.nanoseconds)
+                    timer = context.eventLoop.scheduleTask(in: .nanoseconds(delay)) { [self] in
+                        timer = nil
+                        guard !finished else { return }
+                        perform(session.timeout(now: now))
+                    }
+                }
+            case .setFraming(let f):
+                encoder.config.accm = f.sendACCM
+                encoder.config.addressControlCompression = f.sendACFC
+                encoder.config.protocolCompression = f.sendPFC
+                decoder.config.accm = f.receiveACCM
+                decoder.config.acceptAddressControlCompression = f.receiveACFC
+                decoder.config.acceptProtocolCompression = f.receivePFC
+                decoder.config.mru = f.receiveMRU
+            case .log(let level, let text):
+                logger.log(level: level.swiftLogLevel, "\(text)")
+            case .phase(let phase):
+                logger.debug("phase: \(phase.rawValue)")
+            case .authUp(let peer):
+                hookFacts.peerName = peer
+                hooks?.run(.authUp, facts: hookFacts)
+            case .authDown(let peer):
+                hookFacts.peerName = peer
+                hooks?.run(.authDown, facts: hookFacts)
+            case .ipUp(let local, let remote):
+                hookFacts.localAddress = formatIPv4(local)
+                hookFacts.remoteAddress = formatIPv4(remote)
+                hooks?.run(.ipUp, facts: hookFacts)
+            case .ipDown:
+                hooks?.run(.ipDown, facts: hookFacts)
+            case .finished(let status):
+                finish(status)
+            }
+        }
+    }
+
+    private func send(_ frame: PPPFrame) {
+        guard let context, context.channel.isActive else { return }
+        if logger.logLevel <= .debug {
+            logger.debug("sent [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
+        }
+        record(.sent, frame)
+        var buffer = context.channel.allocator.buffer(capacity: frame.information.count * 2 + 16)
+        encoder.encode(frame, into: &buffer)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// `record FILE`: a capture that cannot be written any more is logged once and dropped,
+    /// never allowed to take the link down.
+    private var capture: CaptureWriter?
+
+    private func record(_ direction: CaptureDirection, _ frame: PPPFrame) {
+        guard let writer = capture else { return }
+        do {
+            try writer.write(direction: direction, timestamp: .now(), frame: frame)
+        } catch {
+            logger.error("record: \(error); recording stopped")
+            writer.close()
+            capture = nil
+        }
+    }
+
+    private func reportDrops() {
+        let c = decoder.counters
+        if c.badFCS > reportedDrops.badFCS {
+            logger.debug("discarded \(c.badFCS - reportedDrops.badFCS) frame(s) with bad FCS (total \(c.badFCS))")
+        }
+        let otherNow = c.tooShort + c.tooLong + c.aborted + c.badHeader
+        let otherThen = reportedDrops.tooShort + reportedDrops.tooLong + reportedDrops.aborted + reportedDrops.badHeader
+        if otherNow > otherThen {
+            logger.debug("discarded \(otherNow - otherThen) malformed frame(s) (short \(c.tooShort), long \(c.tooLong), aborted \(c.aborted), bad header \(c.badHeader))")
+        }
+        reportedDrops = c
+    }
+
+    private func finish(_ status: Int32) {
+        guard !finished else { return }
+        finished = true
+        timer?.cancel()
+        timer = nil
+        logger.notice("Connection terminated.")
+        capture?.close()
+        if let context {
+            // Let queued frames (a final TermAck) reach the line before closing it.
+            context.channel.close(promise: nil)
+        }
+        onFinished(status)
+    }
+}
+
+extension PPPCore.LogLevel {
+    var swiftLogLevel: Logger.Level {
+        switch self {
+        case .debug: return .debug
+        case .info: return .info
+        case .notice: return .notice
+        case .warning: return .warning
+        case .error: return .error
+        }
+    }
+}
+
+func formatIPv4(_ a: UInt32) -> String {
+    "\(a >> 24).\((a >> 16) & 0xff).\((a >> 8) & 0xff).\(a & 0xff)"
+}

@@ -1,0 +1,29 @@
+/// Everything one link's control plane needs, mapped from pppd-style options by the daemon.
+public struct LinkConfiguration: Sendable {
+    public var lcp: LCPConfiguration
+    public var lcpTimers: NegotiationTimers
+    /// nil: `noip`, IPCP is not run (and a peer's IPCP gets a Protocol-Reject).
+    public var ipcp: IPCPConfiguration?
+    public var ipcpTimers: NegotiationTimers
+    /// The peer must authenticate to us (`auth`/`require-chap`, `chap-callin` on callin).
+    public var requirePeerAuthentication: Bool
+    /// Our authenticator's settings; used when the peer agreed to authenticate.
+    public var authenticator: CHAPAuthenticatorConfiguration?
+    /// Our peer-side settings; nil when we refuse to authenticate ourselves.
+    public var peer: CHAPPeerConfiguration?
+    /// `lcp-echo-interval` / `lcp-echo-failure`.
+    public var echoInterval: Duration?
+    public var echoFailure: Int = 0
+
+    public init(lcp: LCPConfiguration, lcpTimers: NegotiationTimers = .init(), ipcp: IPCPConfiguration?,
+                ipcpTimers: NegotiationTimers = .init(), requirePeerAuthentication: Bool,
+                authenticator: CHAPAuthenticatorConfiguration?, peer: CHAPPeerConfiguration?) {
+        self.lcp = lcp
+        self.lcpTimers = lcpTimers
+        self.ipcp = ipcp
+        self.ipcpTimers = ipcpTimers
+        self.requirePeerAuthentication = requirePeerAuthentication
+        self.authenticator = authenticator
+        self.peer = peer
+    }
+}

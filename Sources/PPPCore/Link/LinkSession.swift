@@ -1,0 +1,441 @@
+import ChapSecrets
+import PPPPackets
+
+/// One PPP link's control plane as pppd runs it (auth.c's phases): Establish (LCP) →
+/// Authenticate (CHAP in each direction LCP agreed, concurrently unless chap-wait says
+/// otherwise) → Network (IPCP) → Terminate. Sans-IO: frames and timer expiries in,
+/// `LinkAction`s out; one timer outward, multiplexed over the machines inside.
+public struct LinkSession: Sendable {
+    private enum Machine: Hashable, Sendable { case lcp, ipcp, authenticator, peer, echo }
+
+    public let configuration: LinkConfiguration
+    private let secrets: any SecretLookup
+    private var random: any RandomNumberGenerator & Sendable
+
+    private var lcp: NegotiationAutomaton<LCPPolicy>
+    private var ipcp: NegotiationAutomaton<IPCPPolicy>?
+    private var authenticator: CHAPAuthenticator?
+    private var peer: CHAPPeer?
+    private var echo: LCPEchoMonitor?
+
+    public private(set) var phase: LinkPhase = .dead
+    /// pppd's `status`: what the process exits with if the link ended now.
+    public private(set) var exitStatus: Int32 = ExitStatus.negotiationFailed
+    public private(set) var counters = LinkCounters()
+    private var deadlines: [Machine: Instant] = [:]
+    private var peerAuthenticated = false
+    private var weAuthenticated = false
+    private var authUpSent = false
+    private var peerName = ""
+    private var ipAddresses: (local: UInt32, remote: UInt32)?
+    private var protocolRejectIdentifier: UInt8 = 0
+    private var finished = false
+
+    public init(
+        configuration: LinkConfiguration, secrets: (any SecretLookup)?,
+        random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
+    ) {
+        self.configuration = configuration
+        self.secrets = secrets ?? NoSecrets()
+        self.random = random
+        self.lcp = NegotiationAutomaton(
+            protocolNumber: .lcp, policy: LCPPolicy(configuration: configuration.lcp), timers: configuration.lcpTimers)
+        if let ipcpConfiguration = configuration.ipcp {
+            self.ipcp = NegotiationAutomaton(
+                protocolNumber: .ipcp, policy: IPCPPolicy(configuration: ipcpConfiguration), timers: configuration.ipcpTimers)
+        }
+    }
+
+    // MARK: Events
+
+    /// The line is ready: start LCP (pppd's lcp_lowerup + lcp_open).
+    public mutating func lowerUp(now: Instant) -> [LinkAction] {
+        var out: [LinkAction] = [.phase(.establish)]
+        phase = .establish
+        var actions = lcp.open(now: now)
+        actions += lcp.up(now: now)
+        handleLCP(actions, now: now, into: &out)
+        return finish(out)
+    }
+
+    /// The line hung up.
+    public mutating func lowerDown(now: Instant) -> [LinkAction] {
+        var out: [LinkAction] = []
+        exitStatus = ExitStatus.hangup
+        handleLCP(lcp.down(now: now), now: now, into: &out)
+        return finish(out)
+    }
+
+    /// Ask the link to end (SIGTERM: "User request", exit 5).
+    public mutating func close(reason: String, exitStatus status: Int32, now: Instant) -> [LinkAction] {
+        var out: [LinkAction] = []
+        exitStatus = status
+        closeLCP(reason, now: now, into: &out)
+        return finish(out)
+    }
+
+    public mutating func receive(protocolNumber: UInt16, information: [UInt8], now: Instant) -> [LinkAction] {
+        var out: [LinkAction] = []
+        let proto = PPPProtocol(protocolNumber)
+        counters.framesReceived += 1
+        switch proto {
+        case .lcp:
+            guard let packet = parse(information, proto, into: &out) else { break }
+            handleLCP(lcp.receive(packet, now: now), now: now, into: &out)
+        case _ where lcp.state != .opened:
+            // pppd: "Discarded non-LCP packet when LCP not open".
+            counters.discarded += 1
+            out.append(.log(.debug, "Discarded non-LCP packet when LCP not open"))
+        case .chap:
+            receiveCHAP(information, now: now, into: &out)
+        case .ipcp where ipcp != nil:
+            guard phase == .network, let packet = parse(information, proto, into: &out) else {
+                counters.discarded += 1
+                break
+            }
+            handleIPCP(ipcp!.receive(packet, now: now), now: now, into: &out)
+        case .ip:
+            // No data plane: count and drop.
+            counters.ipPacketsDropped += 1
+        default:
+            rejectProtocol(protocolNumber, information, into: &out)
+        }
+        return finish(out)
+    }
+
+    public mutating func timeout(now: Instant) -> [LinkAction] {
+        var out: [LinkAction] = []
+        let due = deadlines.filter { $0.value <= now }.map(\.key)
+        for machine in due {
+            deadlines[machine] = nil
+            switch machine {
+            case .lcp: handleLCP(lcp.timeout(now: now), now: now, into: &out)
+            case .ipcp:
+                if let actions = ipcp?.timeout(now: now) { handleIPCP(actions, now: now, into: &out) }
+            case .authenticator:
+                if var a = authenticator {
+                    let actions = a.timeout(now: now, using: &random)
+                    authenticator = a
+                    handleAuthenticator(actions, now: now, into: &out)
+                }
+            case .peer:
+                if var p = peer {
+                    let actions = p.timeout(now: now)
+                    peer = p
+                    handlePeer(actions, now: now, into: &out)
+                }
+            case .echo:
+                if var e = echo {
+                    let actions = e.timeout(now: now)
+                    echo = e
+                    handleEcho(actions, now: now, into: &out)
+                }
+            }
+        }
+        return finish(out)
+    }
+
+    // MARK: Phases
+
+    private mutating func lcpUp(now: Instant, into out: inout [LinkAction]) {
+        let agreed = lcp.policy.agreed
+        var framing = LinkFraming()
+        framing.sendACCM = agreed.peerAsyncMap
+        framing.sendACFC = agreed.peerAddressControlCompression
+        framing.sendPFC = agreed.peerProtocolCompression
+        framing.receiveACCM = agreed.ourAsyncMap
+        framing.receiveACFC = agreed.ourAddressControlCompression
+        framing.receivePFC = agreed.ourProtocolCompression
+        framing.receiveMRU = agreed.ourMRU
+        out.append(.setFraming(framing))
+
+        if configuration.requirePeerAuthentication && !agreed.peerAuthenticatesWithCHAP {
+            out.append(.log(.warning, "peer refused to authenticate: terminating link"))
+            exitStatus = ExitStatus.peerAuthFailed
+            closeLCP("peer refused to authenticate", now: now, into: &out)
+            return
+        }
+
+        if let interval = configuration.echoInterval, configuration.echoFailure > 0 {
+            var monitor = LCPEchoMonitor(interval: interval, maxFailures: configuration.echoFailure, magic: agreed.ourMagic)
+            let actions = monitor.start(now: now)
+            echo = monitor
+            handleEcho(actions, now: now, into: &out)
+        }
+
+        phase = .authenticate
+        out.append(.phase(.authenticate))
+        if agreed.peerAuthenticatesWithCHAP, var config = configuration.authenticator {
+            config.algorithm = LCPOption.chapMD5
+            if var a = try? CHAPAuthenticator(configuration: config) {
+                let actions = a.start(now: now, using: &random)
+                authenticator = a
+                handleAuthenticator(actions, now: now, into: &out)
+            }
+        }
+        if agreed.weAuthenticateWithCHAP, let config = configuration.peer {
+            if var p = try? CHAPPeer(configuration: config) {
+                let actions = p.start(now: now)
+                peer = p
+                handlePeer(actions, now: now, into: &out)
+            }
+        }
+        checkAuthenticationComplete(now: now, into: &out)
+    }
+
+    private var authenticationComplete: Bool {
+        let agreed = lcp.policy.agreed
+        return (!agreed.peerAuthenticatesWithCHAP || peerAuthenticated)
+            && (!agreed.weAuthenticateWithCHAP || weAuthenticated)
+    }
+
+    private mutating func checkAuthenticationComplete(now: Instant, into out: inout [LinkAction]) {
+        guard phase == .authenticate, authenticationComplete else { return }
+        if peerAuthenticated && !authUpSent {
+            authUpSent = true
+            out.append(.authUp(peerName: peerName))
+        }
+        phase = .network
+        out.append(.phase(.network))
+        if var machine = ipcp {
+            var actions = machine.open(now: now)
+            actions += machine.up(now: now)
+            ipcp = machine
+            handleIPCP(actions, now: now, into: &out)
+        } else {
+            closeLCP("No network protocols running", now: now, into: &out)
+        }
+    }
+
+    private mutating func lcpDown(now: Instant, into out: inout [LinkAction]) {
+        if var a = authenticator { _ = a.stop(); authenticator = nil }
+        if var p = peer { _ = p.stop(); peer = nil }
+        echo = nil
+        deadlines[.authenticator] = nil
+        deadlines[.peer] = nil
+        deadlines[.echo] = nil
+        if var machine = ipcp {
+            let actions = machine.down(now: now)
+            ipcp = machine
+            handleIPCP(actions, now: now, into: &out)
+        }
+        if authUpSent {
+            authUpSent = false
+            out.append(.authDown(peerName: peerName))
+        }
+        if phase != .dead && phase != .terminate {
+            phase = .terminate
+            out.append(.phase(.terminate))
+        }
+    }
+
+    private mutating func closeLCP(_ reason: String, now: Instant, into out: inout [LinkAction]) {
+        handleLCP(lcp.close(reason: reason, now: now), now: now, into: &out)
+    }
+
+    // MARK: Machine actions
+
+    private mutating func handleLCP(_ actions: [NegotiationAction], now: Instant, into out: inout [LinkAction]) {
+        for action in actions {
+            switch action {
+            case .send(let packet):
+                out.append(.send(protocolNumber: PPPProtocol.lcp.rawValue, information: packet.bytes))
+            case .setTimer(let t): deadlines[.lcp] = t
+            case .cancelTimer: deadlines[.lcp] = nil
+            case .thisLayerUp: lcpUp(now: now, into: &out)
+            case .thisLayerDown: lcpDown(now: now, into: &out)
+            case .thisLayerStarted: break
+            case .thisLayerFinished:
+                phase = .dead
+                out.append(.phase(.dead))
+                out.append(.finished(exitStatus: exitStatus))
+                finished = true
+            case .log(let level, let text): out.append(.log(level, text))
+            case .protocolRejected(let proto):
+                if proto == .ipcp, var machine = ipcp {
+                    let a = machine.protocolRejected(now: now)
+                    ipcp = machine
+                    handleIPCP(a, now: now, into: &out)
+                } else if proto == .chap {
+                    out.append(.log(.warning, "peer rejected CHAP"))
+                }
+            case .echoReplyReceived(let id):
+                if var e = echo {
+                    let a = e.replyReceived(identifier: id, now: now)
+                    echo = e
+                    handleEcho(a, now: now, into: &out)
+                }
+            case .loopbackDetected:
+                exitStatus = ExitStatus.loopback
+            }
+        }
+    }
+
+    private mutating func handleIPCP(_ actions: [NegotiationAction], now: Instant, into out: inout [LinkAction]) {
+        for action in actions {
+            switch action {
+            case .send(let packet):
+                out.append(.send(protocolNumber: PPPProtocol.ipcp.rawValue, information: packet.bytes))
+            case .setTimer(let t): deadlines[.ipcp] = t
+            case .cancelTimer: deadlines[.ipcp] = nil
+            case .thisLayerUp:
+                guard let negotiated = ipcp?.policy.negotiatedAddresses else { break }
+                // pppd's np_up: from here the link counts as a success.
+                exitStatus = ExitStatus.ok
+                ipAddresses = negotiated
+                out.append(.log(.notice, "local  IP address \(dotted(negotiated.local))"))
+                out.append(.log(.notice, "remote IP address \(dotted(negotiated.remote))"))
+                out.append(.ipUp(local: negotiated.local, remote: negotiated.remote))
+            case .thisLayerDown:
+                if let a = ipAddresses {
+                    out.append(.ipDown(local: a.local, remote: a.remote))
+                    ipAddresses = nil
+                }
+            case .thisLayerFinished:
+                // pppd's np_finished: the last network protocol is gone.
+                if lcp.state == .opened {
+                    closeLCP("No network protocols running", now: now, into: &out)
+                }
+            case .thisLayerStarted: break
+            case .log(let level, let text): out.append(.log(level, text))
+            case .protocolRejected, .echoReplyReceived, .loopbackDetected: break
+            }
+        }
+    }
+
+    private mutating func handleAuthenticator(_ actions: [CHAPAuthenticator.Action], now: Instant, into out: inout [LinkAction]) {
+        for action in actions {
+            switch action {
+            case .send(let packet):
+                out.append(.send(protocolNumber: PPPProtocol.chap.rawValue, information: packet.bytes))
+            case .setTimer(let t): deadlines[.authenticator] = t
+            case .cancelTimer: deadlines[.authenticator] = nil
+            case .log(let level, let text): out.append(.log(level, text))
+            case .outcome(.peerAuthenticated(let name, let match)):
+                peerAuthenticated = true
+                peerName = String(decoding: name, as: UTF8.self)
+                if var machine = ipcp {
+                    machine.policy.allowedRemote = match.addresses
+                    ipcp = machine
+                }
+                if configuration.peer?.waitForPeerAuthentication == true, var p = peer {
+                    let a = p.peerAuthenticatedToUs(now: now, secrets: secrets)
+                    peer = p
+                    handlePeer(a, now: now, into: &out)
+                }
+                checkAuthenticationComplete(now: now, into: &out)
+            case .outcome(.peerFailed):
+                exitStatus = ExitStatus.peerAuthFailed
+                closeLCP("Authentication failed", now: now, into: &out)
+            }
+        }
+    }
+
+    private mutating func handlePeer(_ actions: [CHAPPeer.Action], now: Instant, into out: inout [LinkAction]) {
+        for action in actions {
+            switch action {
+            case .send(let packet):
+                out.append(.send(protocolNumber: PPPProtocol.chap.rawValue, information: packet.bytes))
+            case .setTimer(let t): deadlines[.peer] = t
+            case .cancelTimer: deadlines[.peer] = nil
+            case .log(let level, let text): out.append(.log(level, text))
+            case .outcome(.authenticated):
+                weAuthenticated = true
+                checkAuthenticationComplete(now: now, into: &out)
+            case .outcome(.failed):
+                exitStatus = ExitStatus.authTopeerFailed
+                closeLCP("Failed to authenticate ourselves to peer", now: now, into: &out)
+            }
+        }
+    }
+
+    private mutating func handleEcho(_ actions: [LCPEchoMonitor.Action], now: Instant, into out: inout [LinkAction]) {
+        for action in actions {
+            switch action {
+            case .send(let packet):
+                out.append(.send(protocolNumber: PPPProtocol.lcp.rawValue, information: packet.bytes))
+            case .setTimer(let t): deadlines[.echo] = t
+            case .cancelTimer: deadlines[.echo] = nil
+            case .log(let level, let text): out.append(.log(level, text))
+            case .peerDead:
+                exitStatus = ExitStatus.peerDead
+                closeLCP("Peer not responding", now: now, into: &out)
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private mutating func receiveCHAP(_ information: [UInt8], now: Instant, into out: inout [LinkAction]) {
+        guard phase == .authenticate || phase == .network else {
+            counters.discarded += 1
+            return
+        }
+        let packet: CHAPPacket
+        do {
+            packet = try CHAPPacket(parsing: information)
+        } catch {
+            counters.malformed += 1
+            out.append(.log(.debug, "discarded malformed CHAP packet: \(error)"))
+            return
+        }
+        if packet.isForAuthenticator {
+            guard var a = authenticator else { counters.discarded += 1; return }
+            let actions = a.receive(packet, now: now, secrets: secrets, using: &random)
+            authenticator = a
+            handleAuthenticator(actions, now: now, into: &out)
+        } else {
+            guard var p = peer else { counters.discarded += 1; return }
+            let actions = p.receive(packet, now: now, secrets: secrets)
+            peer = p
+            handlePeer(actions, now: now, into: &out)
+        }
+    }
+
+    private mutating func parse(_ information: [UInt8], _ proto: PPPProtocol, into out: inout [LinkAction]) -> ControlPacket? {
+        do {
+            return try ControlPacket(parsing: information)
+        } catch {
+            counters.malformed += 1
+            out.append(.log(.debug, "discarded malformed \(proto) packet: \(error)"))
+            return nil
+        }
+    }
+
+    /// RFC 1661 §5.7: an unknown protocol on an open link gets an LCP Protocol-Reject.
+    private mutating func rejectProtocol(_ proto: UInt16, _ information: [UInt8], into out: inout [LinkAction]) {
+        counters.protocolRejects += 1
+        protocolRejectIdentifier &+= 1
+        let mru = lcp.policy.agreed.peerMRU
+        let room = max(0, mru - ControlPacket.headerLength - 2)
+        let packet = ControlPacket(
+            code: ControlCode.protocolReject.rawValue, identifier: protocolRejectIdentifier,
+            data: [UInt8(proto >> 8), UInt8(proto & 0xff)] + information.prefix(room))
+        out.append(.log(.debug, "Unsupported protocol 0x\(String(proto, radix: 16)) received"))
+        out.append(.send(protocolNumber: PPPProtocol.lcp.rawValue, information: packet.bytes))
+    }
+
+    /// Appends the timer the edge should arm: the earliest deadline of any machine.
+    private func finish(_ out: [LinkAction]) -> [LinkAction] {
+        if finished { return out + [.setTimer(nil)] }
+        return out + [.setTimer(deadlines.values.min())]
+    }
+}
+
+/// What the link counted; the daemon logs them at the end.
+public struct LinkCounters: Hashable, Sendable {
+    public var framesReceived = 0
+    public var discarded = 0
+    public var malformed = 0
+    public var protocolRejects = 0
+    public var ipPacketsDropped = 0
+}
+
+/// The lookup used when no secrets file is configured: nothing matches.
+struct NoSecrets: SecretLookup {
+    func lookup(client: [UInt8], server: [UInt8]) -> SecretMatch? { nil }
+}
+
+func dotted(_ a: UInt32) -> String {
+    "\(a >> 24).\((a >> 16) & 0xff).\((a >> 8) & 0xff).\(a & 0xff)"
+}
