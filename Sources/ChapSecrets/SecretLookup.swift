@@ -31,7 +31,8 @@ public struct SecretMatch: Hashable, Sendable {
     public var client: [UInt8]
     public var server: [UInt8]
     public var secret: Secret
-    /// Empty when the line had no address words (pppd: any address allowed, as if `*`).
+    /// Empty when the line had no address words. pppd(8): with only three words on the line
+    /// (or `-` first) all addresses are disallowed; `*` allows any. Use `addresses.allows(_:)`.
     public var addresses: [AddressRule]
     /// Where the line came from, for messages: "/etc/ppp/chap-secrets:12".
     public var source: String
