@@ -48,7 +48,12 @@ public struct CHAPPeer: Sendable {
     private var held: Held?
     private var released: Bool
     private var succeededOnce = false
-    private var deadline: Instant?
+    /// When we stop waiting (chap-timeout) and when our Response is next resent.
+    private var giveUpAt: Instant?
+    private var retransmitAt: Instant?
+    private var responseSends = 0
+    /// The deadline last handed to the owner's timer.
+    private var armedDeadline: Instant?
 
     public init(configuration: CHAPPeerConfiguration, registry: CHAPDigestRegistry = .standard) throws(CHAPError) {
         guard let digest = registry.digest(algorithm: configuration.algorithm) else {
@@ -56,6 +61,12 @@ public struct CHAPPeer: Sendable {
         }
         if let timeout = configuration.timeout, timeout <= .zero {
             throw CHAPError(.invalidConfiguration, "chap-timeout must be positive")
+        }
+        if let interval = configuration.responseRestartInterval, interval <= .zero {
+            throw CHAPError(.invalidConfiguration, "chap-response-interval must be positive")
+        }
+        guard configuration.maxResponses >= 1 else {
+            throw CHAPError(.invalidConfiguration, "chap-response-failure must be at least 1")
         }
         self.configuration = configuration
         self.digest = digest
@@ -68,7 +79,8 @@ public struct CHAPPeer: Sendable {
             return [.log(.error, "CHAP: authentication with peer already started!")]
         }
         phase = .waitingForChallenge
-        return armTimer(now)
+        giveUpAt = configuration.timeout.map { now + $0 }
+        return syncTimer()
     }
 
     /// Handles a CHAP packet from the peer; Responses belong to the authenticator and are ignored.
@@ -88,13 +100,19 @@ public struct CHAPPeer: Sendable {
 
     /// The owner's timer expired. Stale or early calls are ignored.
     public mutating func timeout(now: Instant) -> [Action] {
-        guard let due = deadline, now >= due else { return [] }
-        deadline = nil
-        let waitingFor = awaitingStatus == nil ? "Challenge" : "Success or Failure"
-        awaitingStatus = nil
-        phase = .failed
-        return [.log(.error, "CHAP: timed out waiting for \(waitingFor) from peer"),
-                .outcome(.failed(.timeout))]
+        guard let due = armedDeadline, now >= due else { return [] }
+        armedDeadline = nil
+        if let giveUp = giveUpAt, now >= giveUp {
+            let waitingFor = awaitingStatus == nil ? "Challenge" : "Success or Failure"
+            return giveUpWaiting("CHAP: timed out waiting for \(waitingFor) from peer")
+        }
+        guard let resend = retransmitAt, now >= resend, let last = answered else { return syncTimer() }
+        guard responseSends < configuration.maxResponses else {
+            return giveUpWaiting("CHAP: no Success or Failure after \(responseSends) Responses")
+        }
+        responseSends += 1
+        retransmitAt = configuration.responseRestartInterval.map { now + $0 }
+        return [.send(last.response)] + syncTimer()
     }
 
     /// chap-wait: the peer has now authenticated to us, so answer the latest held Challenge.
@@ -111,9 +129,9 @@ public struct CHAPPeer: Sendable {
         phase = .stopped
         held = nil
         awaitingStatus = nil
-        guard deadline != nil else { return [] }
-        deadline = nil
-        return [.cancelTimer]
+        giveUpAt = nil
+        retransmitAt = nil
+        return syncTimer()
     }
 
     // MARK: - Internals
@@ -157,7 +175,10 @@ public struct CHAPPeer: Sendable {
         awaitingStatus = id
         if phase == .waitingForChallenge { phase = .waitingForStatus }
         actions.append(.send(response))
-        actions += armTimer(now)
+        responseSends = 1
+        giveUpAt = configuration.timeout.map { now + $0 }
+        retransmitAt = configuration.responseRestartInterval.map { now + $0 }
+        actions += syncTimer()
         return actions
     }
 
@@ -166,11 +187,9 @@ public struct CHAPPeer: Sendable {
             return [.log(.debug, "CHAP: ignored \(success ? "Success" : "Failure") id=0x\(String(id, radix: 16)) (not awaited)")]
         }
         awaitingStatus = nil
-        var actions: [Action] = []
-        if deadline != nil {
-            deadline = nil
-            actions.append(.cancelTimer)
-        }
+        giveUpAt = nil
+        retransmitAt = nil
+        var actions = syncTimer()
         let text = message.isEmpty ? "" : ": " + PPPDText.visible(message)
         if success {
             phase = .authenticated
@@ -189,10 +208,19 @@ public struct CHAPPeer: Sendable {
         return actions
     }
 
-    private mutating func armTimer(_ now: Instant) -> [Action] {
-        guard let timeout = configuration.timeout else { return [] }
-        let due = now + timeout
-        deadline = due
-        return [.setTimer(deadline: due)]
+    private mutating func giveUpWaiting(_ text: String) -> [Action] {
+        awaitingStatus = nil
+        giveUpAt = nil
+        retransmitAt = nil
+        phase = .failed
+        return [.log(.error, text), .outcome(.failed(.timeout))] + syncTimer()
+    }
+
+    /// Points the owner's single timer at the earlier of our two deadlines.
+    private mutating func syncTimer() -> [Action] {
+        let next = [giveUpAt, retransmitAt].compactMap { $0 }.min()
+        guard next != armedDeadline else { return [] }
+        armedDeadline = next
+        return [next.map { .setTimer(deadline: $0) } ?? .cancelTimer]
     }
 }

@@ -15,6 +15,13 @@ public struct CHAPPeerConfiguration: Hashable, Sendable {
     /// `chap-timeout`: give up waiting for a Challenge, or for Success/Failure after our
     /// Response, after this long; nil = wait for ever (pppd 2.4.9 has no such limit).
     public var timeout: Duration? = .seconds(60)
+    /// `chap-response-interval` (newer pppd): resend our Response this often while no
+    /// Success/Failure arrives, so a lost verdict is repeated (RFC 1994 §4.1); nil = never,
+    /// as pppd 2.4.9.
+    public var responseRestartInterval: Duration? = .seconds(3)
+    /// `chap-response-failure` (newer pppd): Response sends without a verdict before we
+    /// give up.
+    public var maxResponses: Int = 10
     /// `chap-wait` (Cisco `ppp chap wait`): hold our Response until the peer has
     /// authenticated to us (`peerAuthenticatedToUs(now:secrets:)`).
     public var waitForPeerAuthentication = false
