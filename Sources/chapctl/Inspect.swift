@@ -120,7 +120,7 @@ enum InspectText {
     static func lines(_ file: String, _ result: CaptureReadResult, _ analysis: CHAPAnalysis,
                       _ verdicts: [Inspect.Verdict?]) -> [String] {
         var out: [String] = []
-        out.append("\(file): link type \(result.linkType.rawValue) (\(result.linkType)), \(result.records.count) PPP frames"
+        out.append("\(file): link type \(result.linkType.rawValue) (\(result.linkType)), \(result.records.count) PPP frame\(result.records.count == 1 ? "" : "s")"
                    + (result.skipped.isEmpty ? "" : ", \(result.skipped.count) other records skipped"))
         let origin = result.records.first?.timestamp.totalMicroseconds ?? 0
         var skipped = result.skipped[...]

@@ -49,7 +49,7 @@ import PPPCapture
             Issue.record("expected an error")
         } catch {
             #expect(error.kind == .unsupportedLinkType)
-            #expect(error.message.contains("101"))
+            #expect(error.message.contains("RAW"))
         }
     }
 }

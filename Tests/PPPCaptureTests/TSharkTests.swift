@@ -10,7 +10,7 @@ struct TSharkTests {
     func chapFieldsAgreeWithTheFrames(name: String) throws {
         let (path, frames) = try Vectors.writeCapture(name)
         let output = try TShark.run(["-r", path, "-T", "fields", "-E", "separator=|", "-E", "occurrence=f",
-                                     "-e", "frame.number", "-e", "ppp.direction", "-e", "ppp.protocol",
+                                     "-e", "frame.number", "-e", "frame.p2p_dir", "-e", "ppp.protocol",
                                      "-e", "chap.code", "-e", "chap.identifier", "-e", "chap.name",
                                      "-e", "ppp.code", "-e", "ppp.identifier"])
         let lines = output.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
@@ -19,10 +19,8 @@ struct TSharkTests {
         for (line, f) in zip(lines, frames) {
             guard line.count == 8 else { Issue.record("unexpected tshark line \(line)"); continue }
             #expect(Int(line[2].dropFirst(2), radix: 16) == Int(f.frame.protocolNumber), "protocol of frame \(line[0])")
-            // Wireshark: "Sent"/"Received" (or 1/0 with some versions) for DLT_PPP_WITH_DIR.
-            let dir = line[1].lowercased()
-            #expect(f.direction == .sent ? (dir == "1" || dir.hasPrefix("sent")) : (dir == "0" || dir.hasPrefix("rec")),
-                    "direction \(line[1]) of frame \(line[0])")
+            // Wireshark's point-to-point direction: 0 = sent, 1 = received.
+            #expect(line[1] == (f.direction == .sent ? "0" : "1"), "direction \(line[1]) of frame \(line[0])")
             if f.frame.protocolNumber == 0xc223 {
                 chapSeen += 1
                 let packet = try CHAPPacket(parsing: f.frame.information)
@@ -67,5 +65,19 @@ struct TSharkTests {
     /// tshark prints identifiers in decimal or hex depending on version; accept both.
     func parseNumber(_ s: String) -> Int? {
         s.hasPrefix("0x") ? Int(s.dropFirst(2), radix: 16) : Int(s)
+    }
+}
+
+/// Negative control: the malformed-packet check above can fire.
+@Suite(.enabled(if: TShark.executable != nil, "tshark is not installed: negative control not run"))
+struct TSharkControlTests {
+    @Test func tsharkFlagsAMalformedCHAPFrame() throws {
+        let path = Scratch.path("malformed.pcap")
+        let writer = try CaptureWriter(path: path)
+        // CHAP Challenge whose Length (40) runs past its 9 octets.
+        try writer.write(direction: .sent, timestamp: CaptureTimestamp(seconds: 1, microseconds: 0),
+                         protocolNumber: 0xc223, information: [1, 5, 0, 40, 4, 1, 2, 3, 4])
+        writer.close()
+        #expect(try TShark.run(["-r", path, "-V"]).contains("Malformed"))
     }
 }
