@@ -126,10 +126,9 @@ public struct LCPPolicy: NegotiationPolicy {
                 context.log(.debug, "LCP: peer Nak'd <auth chap MD5> with \(describeAuth(proto, data)); not asking again")
             case .magicNumber:
                 guard request.magic != nil else { continue }
-                if treatAsReject { next.magic = nil } else {
-                    next.magic = random.magic()
-                    loopedBack = true
-                }
+                // Never given up on Max-Failure: loopback detection depends on it.
+                next.magic = random.magic()
+                loopedBack = true
             case .protocolFieldCompression:
                 if request.protocolCompression { next.protocolCompression = false }
             case .addressControlFieldCompression:
