@@ -75,6 +75,8 @@ public enum Daemon {
                 p.standardInput = handle
                 p.standardOutput = handle
                 try p.run()
+                // Only the child keeps the slave open, so its exit reads as a hang-up here.
+                try? handle.close()
                 child = p
                 logger.info("Script \(command) started (pid \(p.processIdentifier))")
             }

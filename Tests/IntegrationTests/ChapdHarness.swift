@@ -73,7 +73,7 @@ struct ChapdHarness {
     /// Common options: the harness's secrets, an empty options directory (so the machine's
     /// /etc/ppp/options cannot interfere), debug logging to standard error.
     func baseOptions() -> [String] {
-        ["optionsdir", directory.path, "chap-secrets", secretsPath, "debug", "nodetach"]
+        ["optionsdir", directory.path, "chap-secrets", secretsPath, "debug", "nodetach", "logfd", "2"]
     }
 
     /// Starts two chapd processes joined by a new pty: `device` opens the slave, `stdio`
@@ -84,6 +84,10 @@ struct ChapdHarness {
         guard master >= 0 else { throw HarnessError("cannot allocate a pty") }
         let slavePath = String(cString: name)
         let masterHandle = FileHandle(fileDescriptor: master, closeOnDealloc: true)
+        // Hold the slave open until both sides run: a master whose slave nobody has open
+        // reads as a hang-up (EIO), which would end the notty side before it began.
+        let slaveHold = open(slavePath, O_RDWR | O_NOCTTY)
+        defer { if slaveHold >= 0 { close(slaveHold) } }
 
         let stdio = try launch(["notty"] + baseOptions() + stdioOptions, tag: "stdio") { p in
             p.standardInput = masterHandle
@@ -94,6 +98,7 @@ struct ChapdHarness {
             p.standardOutput = FileHandle.nullDevice
         }
         try masterHandle.close()
+        _ = device.waitForLog("sent [LCP ConfReq", timeout: 5)
         return (device, stdio)
     }
 

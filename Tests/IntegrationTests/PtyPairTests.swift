@@ -149,7 +149,7 @@ struct PtyPairTests {
         // The other side challenges with *our* name: a reflection. We must not answer it.
         let (us, reflector) = try h.startPair(
             device: Self.server + ["user", "server", "chap-max-challenge", "3", "chap-restart", "1"],
-            stdio: ["name", "server", "user", "alice", "auth", "require-chap", "chap-max-challenge", "3", "chap-restart", "1", "10.1.0.2:10.1.0.1"])
+            stdio: ["name", "server", "user", "alice", "nochap-ignoreus", "auth", "require-chap", "chap-max-challenge", "3", "chap-restart", "1", "10.1.0.2:10.1.0.1"])
         let r = reflector.wait(timeout: 30)
         let u = us.wait(timeout: 30)
         #expect(u.log.contains("own name"), "\(u)")
@@ -160,14 +160,25 @@ struct PtyPairTests {
     @Test func maxBadAuthGivesFurtherChallenges() throws {
         let h = try ChapdHarness(secrets: Self.secrets)
         defer { h.remove() }
+        // A pppd-like client gives up at the first Failure, so the link ends there; what
+        // max-bad-auth changes is that *we* answer a bad Response with a new Challenge
+        // (new identifier) instead of terminating the link ourselves.
         let (srv, cli) = try h.startPair(device: Self.server + ["max-bad-auth", "2"], stdio: Self.alice + ["password", "wrong-secret"])
         let s = srv.wait(timeout: 40)
-        _ = cli.wait(timeout: 40)
-        #expect(s.status == 11, "\(s)")
+        let c = cli.wait(timeout: 40)
+        #expect(c.status == 19, "\(c)")
         let challenges = s.log.components(separatedBy: "sent [CHAP Challenge").count - 1
-        let failures = s.log.components(separatedBy: "sent [CHAP Failure").count - 1
-        #expect(challenges == 3, "\(s)")
-        #expect(failures >= 1, "\(s)")
+        #expect(challenges == 2, "\(s)")
+        #expect(s.log.contains("sent [CHAP Failure"), "\(s)")
+        #expect(!s.log.contains("\"Authentication failed\""), "\(s)")
+
+        // Without max-bad-auth the first bad Response ends the link from our side.
+        let (srv2, cli2) = try h.startPair(device: Self.server, stdio: Self.alice + ["password", "wrong-secret"])
+        let s2 = srv2.wait(timeout: 40)
+        _ = cli2.wait(timeout: 40)
+        #expect(s2.log.components(separatedBy: "sent [CHAP Challenge").count - 1 == 1, "\(s2)")
+        #expect(s2.log.contains("sent [LCP TermReq id=0x2 \"Authentication failed\"]"), "\(s2)")
+        #expect(s2.status == 11, "\(s2)")
     }
 
     @Test func rechallengeKeepsTheLinkUp() throws {

@@ -124,8 +124,8 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 decoder.config.mru = f.receiveMRU
             case .log(let level, let text):
                 logger.log(level: level.swiftLogLevel, "\(text)")
-            case .phase(let phase):
-                logger.debug("phase: \(phase.rawValue)")
+            case .phase:
+                break
             case .authUp(let peer):
                 hookFacts.peerName = peer
                 hooks?.run(.authUp, facts: hookFacts)

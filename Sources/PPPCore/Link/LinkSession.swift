@@ -314,6 +314,7 @@ public struct LinkSession: Sendable {
             case .outcome(.peerAuthenticated(let name, let match)):
                 peerAuthenticated = true
                 peerName = String(decoding: name, as: UTF8.self)
+                out.append(.log(.notice, "Peer \(peerName) authenticated with CHAP"))
                 if var machine = ipcp {
                     machine.policy.allowedRemote = match.addresses
                     ipcp = machine
