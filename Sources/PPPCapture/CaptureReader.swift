@@ -24,7 +24,9 @@ public struct CaptureReader: Sendable {
     public func read() throws(CaptureError) -> CaptureReadResult {
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         guard let p = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_MICRO), &errbuf) else {
-            let reason = errbuf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            var reason = errbuf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            // libpcap often starts its message with the path; don't say it twice.
+            if reason.hasPrefix(path + ": ") { reason.removeFirst(path.count + 2) }
             throw CaptureError(.cannotOpen, "cannot read capture \(path): \(reason)")
         }
         defer { pcap_close(p) }
