@@ -128,7 +128,7 @@ import Testing
         #expect(sim.ends[0].authOutcomes.count == 1)
         #expect(sim.ends[0].authenticator?.phase == .authenticated)
         let challenges = sim.trace.compactMap { if case .challenge(let id, _, _) = $0.packet { return id } else { return nil } }
-        #expect(challenges.count == 2)
+        try #require(challenges.count == 2)
         #expect(challenges[1] == challenges[0] &+ 1)
     }
 
