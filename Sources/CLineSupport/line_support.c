@@ -17,3 +17,17 @@ int chapd_open_pty(char *name, size_t name_len) {
     }
     return fd;
 }
+
+#include <sys/epoll.h>
+
+int chapd_is_pollable(int fd) {
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) return -1;
+    struct epoll_event ev = { .events = EPOLLIN };
+    int ok = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0;
+    int saved = errno;
+    close(ep);
+    if (ok) return 1;
+    errno = saved;
+    return saved == EPERM ? 0 : -1;
+}

@@ -232,6 +232,9 @@ enum OptionTable {
         .noop("nomppe", "chapd never encrypts"),
         .noop("noipx", "chapd has no IPXCP"),
         .noop("-ipx", "chapd has no IPXCP"),
+        // Debian's stock /etc/ppp/options sets these; chapd never prints passwords at all.
+        .noop("hide-password", "chapd never logs passwords"),
+        .noop("show-password", "chapd never logs passwords, even when asked to"),
     ]
 
     static let line: [OptionSpec] = [

@@ -58,9 +58,11 @@ public enum Daemon {
                     lock = l
                 }
                 fd = try LineDevice.open(path: path)
+                try LineDevice.checkPollable(fd: fd, name: path)
                 savedTermios = try LineDevice.configure(fd: fd, settings: plan.lineSettings, name: path)
             case .stdio:
                 fd = dup(0)
+                try LineDevice.checkPollable(fd: fd, name: "standard input")
                 _ = try LineDevice.configure(fd: fd, settings: LineSettings(local: true), name: "stdin")
             case .ptyCommand(let command):
                 let (master, slavePath) = try LineDevice.openPseudoTerminal()
@@ -128,8 +130,7 @@ public enum Daemon {
                 .wait()
         } catch {
             logger.error("Couldn't attach to the line: \(error)")
-            close(fd)
-            close(outFD)
+            exitStatus.succeed(ExitStatus.openFailed)
             return ExitStatus.openFailed
         }
 

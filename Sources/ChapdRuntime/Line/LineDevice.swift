@@ -73,6 +73,16 @@ public enum LineDevice {
         return original
     }
 
+    /// The event loop can only watch descriptors epoll accepts (ttys, ptys, pipes, sockets);
+    /// a regular file or /dev/null is refused here with a clear error instead.
+    public static func checkPollable(fd: CInt, name: String) throws(LineError) {
+        switch chapd_is_pollable(fd) {
+        case 1: return
+        case 0: throw LineError(kind: .open, message: "\(name) cannot carry PPP: not a tty, pty, pipe or socket")
+        default: throw LineError.errno(.open, "Can't watch \(name)")
+        }
+    }
+
     public static func restore(fd: CInt, _ original: termios) {
         var t = original
         _ = tcsetattr(fd, TCSANOW, &t)
