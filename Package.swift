@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "PPPPacketsTests", dependencies: ["PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapSecretsTests", dependencies: ["ChapSecrets"]),
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
-        .testTarget(name: "PPPCaptureTests", dependencies: ["PPPCapture", "PPPPackets"]),
+        .testTarget(name: "PPPCaptureTests", dependencies: ["PPPCapture", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["ChapdConfig"]),
         .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "ChapSecrets", "CLineSupport"]),
     ],

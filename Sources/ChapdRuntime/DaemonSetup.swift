@@ -27,7 +27,8 @@ public struct DaemonSetup {
             do { sink = try LogSink(appendingTo: file) } catch {
                 throw SetupError(message: error.message, exitStatus: ExitStatus.optionError)
             }
-        } else if let fd = options.logFD, !(fd == 1 && (options.notty || options.device == nil)) {
+        } else if let fd = options.logFD,
+                  !(fd == 1 && (options.notty || (options.device == nil && options.ptyCommand == nil))) {
             sink = LogSink(fd: fd)
         } else {
             sink = LogSink(fd: 2)

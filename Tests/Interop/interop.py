@@ -337,6 +337,10 @@ class Scenario:
     description: str = ""
     # Negative controls only: each substring must appear among the failure reasons.
     must_fail_with: list[str] = field(default_factory=list)
+    # Commands run on the host after the link ended (e.g. `chapctl inspect` of chapd's
+    # capture), each with the expectations its output must meet. Same placeholders as
+    # host_cmd, plus {chapctl} (next to the chapd binary).
+    after: list[tuple[list[str], list["Expect"]]] = field(default_factory=list)
 
 
 @dataclass
@@ -353,6 +357,7 @@ class Result:
     boot_seconds: float | None
     total_seconds: float
     workdir: str
+    after_outputs: list[list[str]] = field(default_factory=list)
 
 
 def _statuses(want) -> tuple[int, ...]:
@@ -380,6 +385,9 @@ def evaluate(s: Scenario, r: Result) -> list[str]:
     check(s.forbid_guest, r.guest_lines, "pppd", False)
     check(s.expect_host, r.host_lines, "host", True)
     check(s.forbid_host, r.host_lines, "host", False)
+    for i, (argv, exps) in enumerate(s.after):
+        out = r.after_outputs[i] if i < len(r.after_outputs) else []
+        check(exps, out, f"after-command {' '.join(argv[:2])}", True)
     if s.pppd_exit is not None and r.pppd_status not in _statuses(s.pppd_exit):
         why.append(f"pppd exit status {r.pppd_status}, expected {s.pppd_exit}")
     if s.host_exit is not None:
@@ -409,7 +417,8 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
     pty = None
     boot_seconds = None
     subst = {"pty": "", "dir": workdir, "chapd": chapd, "python": sys.executable,
-             "interop": os.path.abspath(__file__)}
+             "interop": os.path.abspath(__file__),
+             "chapctl": os.path.join(os.path.dirname(os.path.abspath(chapd)), "chapctl")}
     gecho = (lambda l: print(f"  [pppd] {l}", flush=True)) if verbose else None
     hecho = (lambda l: print(f"  [host] {l}", flush=True)) if verbose else None
     vm = VM(s.guest, workdir, gecho)
@@ -456,9 +465,20 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
     guest_lines = list(vm.console.lines) if vm.console else []
     host_lines = list(host.output.lines) if host else []
     pppd_status = vm.pppd_exit() if vm.console else None
+    after_outputs: list[list[str]] = []
+    for argv, _ in s.after:
+        cmd = [a.format(**subst) for a in argv]
+        try:
+            done = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=60)
+            lines = (done.stdout + done.stderr).splitlines()
+        except (OSError, subprocess.TimeoutExpired) as e:
+            lines = [f"after-command failed: {e}"]
+        after_outputs.append(lines)
+        with open(os.path.join(workdir, "after.log"), "a") as f:
+            f.write("$ " + " ".join(cmd) + "\n" + "\n".join(lines) + "\n")
     r = Result(s, guest_lines, host_lines, pppd_status, host.proc.returncode if host else None,
                host.killed if host else False, vm_killed, pty, errors, boot_seconds,
-               time.monotonic() - t0, workdir)
+               time.monotonic() - t0, workdir, after_outputs)
     with open(os.path.join(workdir, "guest.log"), "w") as f:
         f.write("\n".join(guest_lines) + "\n")
     with open(os.path.join(workdir, "host.log"), "w") as f:
@@ -507,6 +527,9 @@ def _report(s: Scenario, r: Result, why: list[str], show_logs: bool):
         print("\n".join(r.guest_lines))
         print(f"---- {s.name}: host command ----")
         print("\n".join(r.host_lines))
+        for i, lines in enumerate(r.after_outputs):
+            print(f"---- {s.name}: after-command {i + 1} ----")
+            print("\n".join(lines))
         print(f"---- {s.name}: pppd exit {r.pppd_status}, host exit {r.host_status}"
               f"{' (killed)' if r.host_killed else ''}, logs in {r.workdir} ----")
 

@@ -61,8 +61,12 @@ SCENARIOS: list[Scenario] = [
         name="dialin-wrong-secret",
         description="pppd dials in with a wrong secret; chapd sends Failure and exits 11",
         guest=GuestSpec([*CLIENT_OPTS, "password", "wrong"], chap_secrets=f'alice server "{SECRET}" *\n'),
-        host_cmd=chapd("name", "server", "remotename", "alice", "auth", "require-chap", "10.1.0.1:10.1.0.2"),
+        host_cmd=chapd("name", "server", "remotename", "alice", "auth", "require-chap", "10.1.0.1:10.1.0.2",
+                       "record", "{dir}/capture.pcap"),
         host_files={"chap-secrets": f'alice server "{SECRET}" 10.1.0.2\n'},
+        # chapd's own capture of the exchange, explained by chapctl against chapd's store.
+        after=[(["{chapctl}", "inspect", "{dir}/capture.pcap", "--secrets", "{dir}/chap-secrets"],
+                [re.compile(r"WRONG SECRET"), re.compile(r'rcvd \[CHAP Response id=0x[0-9a-f]+ <[0-9a-f]{32}>, name = "alice"\]')])],
         expect_guest=[
             re.compile(r'rcvd \[CHAP Failure id=0x[0-9a-f]+ "Access denied"\]'),
             "CHAP authentication failed: Access denied",

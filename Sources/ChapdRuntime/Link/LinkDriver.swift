@@ -47,19 +47,27 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = unwrapInboundIn(data)
-        var frames: [PPPFrame] = []
-        decoder.decode(bytes) { event in
-            if case .frame(let f) = event { frames.append(f) }
+        let bytes = unwrapInboundIn(data).readableBytesView
+        // Feed the decoder one flag-terminated piece at a time and act on each frame before
+        // decoding further: when a frame opens LCP, the framing it agrees (receive ACCM,
+        // ACFC, PFC) must already apply to the very next frame in the same read.
+        var start = bytes.startIndex
+        while start < bytes.endIndex && !finished {
+            let end = bytes[start...].firstIndex(of: 0x7e).map { bytes.index(after: $0) } ?? bytes.endIndex
+            var frames: [PPPFrame] = []
+            decoder.decode(bytes[start..<end]) { event in
+                if case .frame(let f) = event { frames.append(f) }
+            }
+            start = end
+            for frame in frames where !finished {
+                record(.received, frame)
+                if logger.logLevel <= .debug {
+                    logger.debug("rcvd [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
+                }
+                perform(session.receive(protocolNumber: frame.protocolNumber, information: frame.information, now: now))
+            }
         }
         reportDrops()
-        for frame in frames where !finished {
-            record(.received, frame)
-            if logger.logLevel <= .debug {
-                logger.debug("rcvd [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
-            }
-            perform(session.receive(protocolNumber: frame.protocolNumber, information: frame.information, now: now))
-        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -90,10 +98,9 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
 
     // MARK: Performing actions
 
-    private func hangup(_ why: String) {
+    private func hangup(_: String) {
         guard !finished else { return }
         logger.notice("Modem hangup")
-        logger.debug("line: \(why)")
         perform(session.lowerDown(now: now))
         finish(ExitStatus.hangup)
     }

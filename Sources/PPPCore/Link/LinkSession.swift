@@ -28,7 +28,6 @@ public struct LinkSession: Sendable {
     private var authUpSent = false
     private var peerName = ""
     private var ipAddresses: (local: UInt32, remote: UInt32)?
-    private var protocolRejectIdentifier: UInt8 = 0
     private var finished = false
 
     public init(
@@ -167,17 +166,29 @@ public struct LinkSession: Sendable {
         out.append(.phase(.authenticate))
         if agreed.peerAuthenticatesWithCHAP, var config = configuration.authenticator {
             config.algorithm = LCPOption.chapMD5
-            if var a = try? CHAPAuthenticator(configuration: config) {
+            do {
+                var a = try CHAPAuthenticator(configuration: config)
                 let actions = a.start(now: now, using: &random)
                 authenticator = a
                 handleAuthenticator(actions, now: now, into: &out)
+            } catch {
+                out.append(.log(.error, "\(error)"))
+                exitStatus = ExitStatus.fatalError
+                closeLCP("Authentication failed", now: now, into: &out)
+                return
             }
         }
         if agreed.weAuthenticateWithCHAP, let config = configuration.peer {
-            if var p = try? CHAPPeer(configuration: config) {
+            do {
+                var p = try CHAPPeer(configuration: config)
                 let actions = p.start(now: now)
                 peer = p
                 handlePeer(actions, now: now, into: &out)
+            } catch {
+                out.append(.log(.error, "\(error)"))
+                exitStatus = ExitStatus.fatalError
+                closeLCP("Failed to authenticate ourselves to peer", now: now, into: &out)
+                return
             }
         }
         checkAuthenticationComplete(now: now, into: &out)
@@ -214,7 +225,7 @@ public struct LinkSession: Sendable {
         deadlines[.authenticator] = nil
         deadlines[.peer] = nil
         deadlines[.echo] = nil
-        if var machine = ipcp {
+        if var machine = ipcp, machine.state != .initial {
             let actions = machine.down(now: now)
             ipcp = machine
             handleIPCP(actions, now: now, into: &out)
@@ -406,11 +417,12 @@ public struct LinkSession: Sendable {
     /// RFC 1661 §5.7: an unknown protocol on an open link gets an LCP Protocol-Reject.
     private mutating func rejectProtocol(_ proto: UInt16, _ information: [UInt8], into out: inout [LinkAction]) {
         counters.protocolRejects += 1
-        protocolRejectIdentifier &+= 1
+        // pppd takes Protocol-Reject identifiers from LCP's own counter.
+        let identifier = lcp.nextIdentifier()
         let mru = lcp.policy.agreed.peerMRU
         let room = max(0, mru - ControlPacket.headerLength - 2)
         let packet = ControlPacket(
-            code: ControlCode.protocolReject.rawValue, identifier: protocolRejectIdentifier,
+            code: ControlCode.protocolReject.rawValue, identifier: identifier,
             data: [UInt8(proto >> 8), UInt8(proto & 0xff)] + information.prefix(room))
         out.append(.log(.debug, "Unsupported protocol 0x\(String(proto, radix: 16)) received"))
         out.append(.send(protocolNumber: PPPProtocol.lcp.rawValue, information: packet.bytes))
