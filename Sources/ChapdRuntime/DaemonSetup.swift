@@ -165,11 +165,6 @@ public struct DaemonSetup {
         }
         return config
     }
-
-    public static let usage = """
-        usage: chapd [DEVICE] [SPEED] [options]
-        pppd-style options; see README.md (Options) or `chapd help` for the list.
-        """
 }
 
 /// The chap-secrets store, re-read on SIGHUP (keeping the old contents if the new file is bad).

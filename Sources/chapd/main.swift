@@ -14,7 +14,7 @@ do {
 }
 
 if options.helpRequested {
-    print(DaemonSetup.usage)
+    print(OptionParser.usage(program: "chapd"))
     exit(0)
 }
 if options.versionRequested {
