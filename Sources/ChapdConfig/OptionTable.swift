@@ -85,12 +85,12 @@ enum OptionTable {
         .flag("-d", "same as debug", group: "debug") { $0.debugLevel += 1 },
         .flag("nodetach", "stay in the foreground", group: "detach") { $0.nodetach = true; $0.updetach = false },
         .flag("-detach", "same as nodetach", group: "detach") { $0.nodetach = true; $0.updetach = false },
-        .flag("updetach", "detach once the link is up", group: "detach") { $0.updetach = true; $0.nodetach = false },
+        .flag("updetach", "accepted: chapd always stays in the foreground (run it under a supervisor)", group: "detach") { $0.updetach = true; $0.nodetach = false },
         .int("logfd", "send log lines to this file descriptor (default 1)", max: Int(Int32.max)) { $0.logFD = Int32($1) },
         .flag("nolog", "send log lines to no file descriptor", group: "logfd") { $0.logFD = nil },
         .flag("nologfd", "same as nolog", group: "logfd") { $0.logFD = nil },
         .string("logfile", "FILE", "append log lines to FILE") { $0.logFile = $1 },
-        .string("linkname", "NAME", "logical link name (pid file ppp-NAME.pid)") { $0.linkName = $1 },
+        .string("linkname", "NAME", "logical link name (LINKNAME in the hook scripts' environment)") { $0.linkName = $1 },
         .string("ipparam", "STRING", "extra parameter for the ip-up/ip-down scripts") { $0.ipparam = $1 },
         .int("maxfail", "accepted for compatibility (chapd never redials); default 10") { $0.maxfail = $1 },
         .noop("nopersist", "chapd never redials"),
@@ -250,7 +250,7 @@ enum OptionTable {
         .flag("nocdtrcts", "no flow control", group: "flow") { $0.flowControl = .none },
         .flag("notty", "talk PPP on standard input/output, which need not be a terminal") { $0.notty = true },
         .string("pty", "COMMAND", "run COMMAND on a pseudo-terminal and talk PPP to it") { $0.ptyCommand = $1 },
-        .string("record", "FILE", "record the line's bytes to FILE") { $0.recordFile = $1 },
+        .string("record", "FILE", "record every frame to FILE as a pcap capture (link type PPP_WITH_DIR)") { $0.recordFile = $1 },
     ]
 
     static let unsupportedSpecs: [OptionSpec] = {

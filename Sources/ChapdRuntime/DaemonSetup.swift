@@ -84,9 +84,15 @@ public struct DaemonSetup {
         facts.linkName = options.linkName ?? ""
 
         var plan = DaemonPlan(line: line, logSink: sink, session: session, hookFacts: facts)
+        // pppd on Linux: cdtrcts sets the same CRTSCTS bit as crtscts (there is no DTR/CTS mode).
+        let hardware: Bool? = switch options.flowControl {
+        case .rtscts, .dtrcts: true
+        case .none, .xonxoff: false
+        case .unchanged: nil
+        }
         plan.lineSettings = LineSettings(
-            speed: options.speed, local: !options.modem,
-            hardwareFlowControl: options.flowControl == .rtscts ? true : (options.flowControl == .none ? false : nil))
+            speed: options.speed, local: !options.modem, hardwareFlowControl: hardware,
+            softwareFlowControl: options.flowControl == .xonxoff)
         plan.lock = options.lock
         plan.debug = options.debugLevel > 0
         plan.capturePath = options.recordFile
@@ -107,7 +113,8 @@ public struct DaemonSetup {
         lcp.canAuthenticateWithCHAP = o.canAuthenticateSelf
         lcp.mru = o.negotiateMRU ? o.mru : 1500
         lcp.mtu = o.mtu
-        lcp.asyncMap = o.defaultAsyncMap ? nil : o.asyncMap
+        // xonxoff: XON (0x11) and XOFF (0x13) must reach us escaped, as pppd arranges.
+        lcp.asyncMap = o.defaultAsyncMap ? nil : (o.flowControl == .xonxoff ? o.asyncMap | 0x000a_0000 : o.asyncMap)
         lcp.addressControlCompression = o.addressControlCompression
         lcp.protocolCompression = o.protocolCompression
         lcp.magicNumber = o.magicNumber
@@ -162,6 +169,7 @@ public struct DaemonSetup {
         if o.lcpEchoInterval > 0 {
             config.echoInterval = .seconds(o.lcpEchoInterval)
             config.echoFailure = o.lcpEchoFailure
+            config.echoAdaptive = o.lcpEchoAdaptive
         }
         return config
     }

@@ -22,6 +22,11 @@ if options.versionRequested {
     exit(0)
 }
 
+if options.dump || options.dryrun {
+    print(options.dumpText)
+    if options.dryrun { exit(0) }
+}
+
 let setup: DaemonSetup
 do {
     setup = try DaemonSetup(options: options)

@@ -25,10 +25,13 @@ public struct LineSettings: Sendable {
     public var local: Bool = false
     /// `crtscts` / `nocrtscts`; nil leaves the hardware flow control setting alone.
     public var hardwareFlowControl: Bool?
-    public init(speed: Int? = nil, local: Bool = false, hardwareFlowControl: Bool? = nil) {
+    /// `xonxoff`: software flow control (the LCP asyncmap then escapes XON and XOFF).
+    public var softwareFlowControl = false
+    public init(speed: Int? = nil, local: Bool = false, hardwareFlowControl: Bool? = nil, softwareFlowControl: Bool = false) {
         self.speed = speed
         self.local = local
         self.hardwareFlowControl = hardwareFlowControl
+        self.softwareFlowControl = softwareFlowControl
     }
 }
 
@@ -56,6 +59,15 @@ public enum LineDevice {
             if flow { t.c_cflag |= tcflag_t(CRTSCTS) } else { t.c_cflag &= ~tcflag_t(CRTSCTS) }
         }
         t.c_iflag |= tcflag_t(IGNBRK | IGNPAR)
+        if settings.softwareFlowControl {
+            t.c_iflag |= tcflag_t(IXON | IXOFF)
+            withUnsafeMutablePointer(to: &t.c_cc) { cc in
+                cc.withMemoryRebound(to: cc_t.self, capacity: Int(NCCS)) { c in
+                    c[Int(VSTART)] = 0x11
+                    c[Int(VSTOP)] = 0x13
+                }
+            }
+        }
         withUnsafeMutablePointer(to: &t.c_cc) { cc in
             cc.withMemoryRebound(to: cc_t.self, capacity: Int(NCCS)) { c in
                 c[Int(VMIN)] = 1

@@ -19,6 +19,10 @@ public struct LCPEchoMonitor: Sendable {
     public var magic: UInt32
     public private(set) var pending = 0
     public private(set) var running = false
+    /// `lcp-echo-adaptive`: an interval in which the peer sent us anything needs no echo —
+    /// the link is evidently alive — so the request is skipped and the count cleared.
+    public var adaptive = false
+    private var trafficSeen = false
     private var nextIdentifier: UInt8 = 0
     private var deadline: Instant?
 
@@ -50,6 +54,11 @@ public struct LCPEchoMonitor: Sendable {
         return tick(now: now)
     }
 
+    /// Any frame from the peer; only matters with `adaptive`.
+    public mutating func trafficReceived() {
+        if adaptive { trafficSeen = true }
+    }
+
     /// An Echo-Reply from the peer (LCP already dropped our own looped-back ones).
     public mutating func replyReceived(identifier: UInt8, now: Instant) -> [Action] {
         pending = 0
@@ -57,6 +66,13 @@ public struct LCPEchoMonitor: Sendable {
     }
 
     private mutating func tick(now: Instant) -> [Action] {
+        if adaptive && trafficSeen {
+            trafficSeen = false
+            pending = 0
+            let d = now + interval
+            deadline = d
+            return [.setTimer(d)]
+        }
         if maxFailures > 0 && pending >= maxFailures {
             running = false
             return [.log(.info, "No response to \(pending) echo-requests"),

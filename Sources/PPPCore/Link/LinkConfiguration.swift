@@ -14,6 +14,8 @@ public struct LinkConfiguration: Sendable {
     /// `lcp-echo-interval` / `lcp-echo-failure`.
     public var echoInterval: Duration?
     public var echoFailure: Int = 0
+    /// `lcp-echo-adaptive`: skip an echo when the peer sent something in the interval.
+    public var echoAdaptive = false
 
     public init(lcp: LCPConfiguration, lcpTimers: NegotiationTimers = .init(), ipcp: IPCPConfiguration?,
                 ipcpTimers: NegotiationTimers = .init(), requirePeerAuthentication: Bool,

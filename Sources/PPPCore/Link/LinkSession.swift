@@ -77,6 +77,7 @@ public struct LinkSession: Sendable {
         var out: [LinkAction] = []
         let proto = PPPProtocol(protocolNumber)
         counters.framesReceived += 1
+        echo?.trafficReceived()
         switch proto {
         case .lcp:
             guard let packet = parse(information, proto, into: &out) else { break }
@@ -157,6 +158,7 @@ public struct LinkSession: Sendable {
 
         if let interval = configuration.echoInterval, configuration.echoFailure > 0 {
             var monitor = LCPEchoMonitor(interval: interval, maxFailures: configuration.echoFailure, magic: agreed.ourMagic)
+            monitor.adaptive = configuration.echoAdaptive
             let actions = monitor.start(now: now)
             echo = monitor
             handleEcho(actions, now: now, into: &out)

@@ -33,4 +33,25 @@ import Testing
         #expect(e.stop() == [.cancelTimer])
         #expect(e.timeout(now: .seconds(3)).isEmpty)
     }
+
+    @Test func adaptiveSkipsEchoesWhileThePeerIsTalking() {
+        var e = LCPEchoMonitor(interval: .seconds(1), maxFailures: 2, magic: 9)
+        e.adaptive = true
+        _ = e.start(now: .zero)
+        #expect(e.pending == 1)
+        e.trafficReceived()
+        // Traffic arrived during the interval: no request, the count is cleared.
+        #expect(e.timeout(now: .seconds(1)) == [.setTimer(.seconds(2))])
+        #expect(e.pending == 0)
+        // A silent interval sends a request again.
+        #expect(e.timeout(now: .seconds(2)) == [.send(.lcp(.echoRequest, 1, [0, 0, 0, 9])), .setTimer(.seconds(3))])
+    }
+
+    @Test func trafficIsIgnoredWithoutAdaptive() {
+        var e = LCPEchoMonitor(interval: .seconds(1), maxFailures: 2, magic: 9)
+        _ = e.start(now: .zero)
+        e.trafficReceived()
+        _ = e.timeout(now: .seconds(1))
+        #expect(e.pending == 2)
+    }
 }
