@@ -61,9 +61,10 @@ public enum Daemon {
                 try LineDevice.checkPollable(fd: fd, name: path)
                 savedTermios = try LineDevice.configure(fd: fd, settings: plan.lineSettings, name: path)
             case .stdio:
+                // As pppd's notty: the descriptors are used as they are. When they are a pty
+                // master, its termios belong to the program on the slave side.
                 fd = dup(0)
                 try LineDevice.checkPollable(fd: fd, name: "standard input")
-                _ = try LineDevice.configure(fd: fd, settings: LineSettings(local: true), name: "stdin")
             case .ptyCommand(let command):
                 let (master, slavePath) = try LineDevice.openPseudoTerminal()
                 fd = master
@@ -118,7 +119,9 @@ public enum Daemon {
             onFinished: { exitStatus.succeed($0) }
         )
 
-        let outFD = dup(fd)
+        // notty: standard output may be another file than standard input (two pipes).
+        let outFD: CInt
+        if case .stdio = plan.line { outFD = dup(1) } else { outFD = dup(fd) }
         let channel: Channel
         do {
             channel = try NIOPipeBootstrap(group: group)

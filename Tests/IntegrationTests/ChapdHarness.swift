@@ -82,7 +82,7 @@ struct ChapdHarness {
         var name = [CChar](repeating: 0, count: 128)
         let master = chapd_open_pty(&name, name.count)
         guard master >= 0 else { throw HarnessError("cannot allocate a pty") }
-        let slavePath = String(cString: name)
+        let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let masterHandle = FileHandle(fileDescriptor: master, closeOnDealloc: true)
         // Hold the slave open until both sides run: a master whose slave nobody has open
         // reads as a hang-up (EIO), which would end the notty side before it began.
