@@ -52,12 +52,14 @@ let package = Package(
         ]),
         .executableTarget(name: "chapd-bench", dependencies: ["PPPFraming", "ChapSecrets"], path: "Benchmarks/chapd-bench"),
 
+        // Test support: locates ../shared/vectors for the test targets that read them.
+        .target(name: "SharedVectors", path: "Tests/Support/SharedVectors"),
         .testTarget(name: "PPPFramingTests", dependencies: ["PPPFraming"]),
-        .testTarget(name: "PPPPacketsTests", dependencies: ["PPPPackets", "PPPFraming"]),
-        .testTarget(name: "ChapSecretsTests", dependencies: ["ChapSecrets"]),
+        .testTarget(name: "PPPPacketsTests", dependencies: ["SharedVectors", "PPPPackets", "PPPFraming"]),
+        .testTarget(name: "ChapSecretsTests", dependencies: ["SharedVectors", "ChapSecrets"]),
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
-        .testTarget(name: "PPPCaptureTests", dependencies: ["PPPCapture", "PPPPackets", "PPPFraming"]),
-        .testTarget(name: "ChapdConfigTests", dependencies: ["ChapdConfig"]),
+        .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "PPPCapture", "PPPPackets", "PPPFraming"]),
+        .testTarget(name: "ChapdConfigTests", dependencies: ["SharedVectors", "ChapdConfig"]),
         .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "ChapSecrets", "CLineSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,9 +1,10 @@
 import Foundation
+import SharedVectors
 import Testing
 @testable import ChapSecrets
 
 @Suite struct VectorAndCheckTests {
-    static let vectors = "/work/shared/vectors"
+    static let vectors = SharedVectors.root
 
     func parseVector(_ name: String) throws -> SecretsFile {
         let path = "\(Self.vectors)/\(name)/chap-secrets"

@@ -1,4 +1,5 @@
 import Testing
+import SharedVectors
 @testable import ChapdConfig
 
 @Suite struct ErrorWordingTests {
@@ -159,8 +160,11 @@ import Testing
     @Test func recordedOptionsFilesParseWhenPresent() throws {
         // The real files, read through the system context, when the vectors are on this machine.
         for dir in ["rechallenge", "refuse-chap", "two-way", "wrong-secret"] {
-            guard case .contents(let bytes) = SystemFiles.readContents("/work/shared/vectors/\(dir)/options.txt")
-            else { continue }
+            guard case .contents(let bytes) = SystemFiles.readContents("\(SharedVectors.root)/\(dir)/options.txt")
+            else {
+                Issue.record("missing \(SharedVectors.root)/\(dir)/options.txt")
+                continue
+            }
             for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
                 let parts = line.split(separator: ":", maxSplits: 1)
                 guard parts.count == 2, parts[0].hasSuffix("options") else { continue }

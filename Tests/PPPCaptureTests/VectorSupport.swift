@@ -1,11 +1,12 @@
 import Foundation
+import SharedVectors
 import PPPCapture
 import PPPFraming
 import PPPPackets
 
 /// Shared helpers: the recorded pppd sessions as decoded frames, and scratch files.
 enum Vectors {
-    static let root = "/work/shared/vectors"
+    static let root = SharedVectors.root
     static let names = ["two-way", "wrong-secret", "rechallenge", "refuse-chap"]
     /// An arbitrary wall-clock origin for the millisecond offsets in frames.txt.
     static let epoch: Int64 = 1_700_000_000

@@ -1,11 +1,12 @@
 import Foundation
+import SharedVectors
 import PPPFraming
 import PPPPackets
 
 /// The real pppd 2.4.9 sessions in /work/shared/vectors, and a decode loop matching
 /// `chapctl decode` (which lives in an executable the tests cannot import).
 enum RecordedVectors {
-    static let root = "/work/shared/vectors"
+    static let root = SharedVectors.root
 
     static var folders: [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
