@@ -100,6 +100,13 @@ public enum Daemon {
         var capture: CaptureWriter?
         if let path = plan.capturePath {
             do {
+                // A capture holds every Challenge and Response, enough to guess weak secrets
+                // offline: create it readable by its owner only.
+                let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+                if fd >= 0 {
+                    fchmod(fd, 0o600)
+                    Glibc.close(fd)
+                }
                 capture = try CaptureWriter(path: path)
             } catch {
                 logger.error("Couldn't open record file \(path): \(error)")
