@@ -32,13 +32,15 @@ public struct LinkSession: Sendable {
 
     public init(
         configuration: LinkConfiguration, secrets: (any SecretLookup)?,
-        random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
+        random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
+        magicNumbers: LCPRandom = .system
     ) {
         self.configuration = configuration
         self.secrets = secrets ?? NoSecrets()
         self.random = random
         self.lcp = NegotiationAutomaton(
-            protocolNumber: .lcp, policy: LCPPolicy(configuration: configuration.lcp), timers: configuration.lcpTimers)
+            protocolNumber: .lcp, policy: LCPPolicy(configuration: configuration.lcp, random: magicNumbers),
+            timers: configuration.lcpTimers)
         if let ipcpConfiguration = configuration.ipcp {
             self.ipcp = NegotiationAutomaton(
                 protocolNumber: .ipcp, policy: IPCPPolicy(configuration: ipcpConfiguration), timers: configuration.ipcpTimers)
