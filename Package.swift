@@ -27,14 +27,15 @@ let package = Package(
     targets: [
         .target(name: "PPPFraming", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "PPPPackets", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
-        .target(name: "ChapSecrets"),
+        .target(name: "PPPWords"),
+        .target(name: "ChapSecrets", dependencies: ["PPPWords"]),
         .target(name: "PPPCore", dependencies: [
             "PPPPackets", "ChapSecrets",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
-        .target(name: "ChapdConfig"),
+        .target(name: "ChapdConfig", dependencies: ["PPPWords"]),
         .target(name: "CLineSupport"),
         .target(name: "ChapdRuntime", dependencies: [
             "CLineSupport", "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
@@ -55,6 +56,7 @@ let package = Package(
         // Test support: locates ../shared/vectors for the test targets that read them.
         .target(name: "SharedVectors", path: "Tests/Support/SharedVectors"),
         .testTarget(name: "PPPFramingTests", dependencies: ["PPPFraming"]),
+        .testTarget(name: "PPPWordsTests", dependencies: ["PPPWords"]),
         .testTarget(name: "PPPPacketsTests", dependencies: ["SharedVectors", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapSecretsTests", dependencies: ["SharedVectors", "ChapSecrets"]),
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),

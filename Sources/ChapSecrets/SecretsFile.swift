@@ -1,3 +1,5 @@
+import PPPWords
+
 /// One usable line of a chap-secrets file.
 public struct SecretsEntry: Hashable, Sendable {
     public var client: [UInt8]
@@ -56,7 +58,7 @@ public struct IndirectSecretReader: Sendable {
 /// The parsed contents of a chap-secrets file, in file order.
 public struct SecretsFile: Sendable {
     /// pppd's MAXWORDLEN is 1024 with the terminating NUL: 1023 octets fit.
-    public static let maximumWordLength = 1023
+    public static let maximumWordLength = PPPWordReader.maximumWordLength
     /// pppd's MAXSECRETLEN.
     public static let maximumSecretLength = 256
     /// RFC 7143's advice (96 bits) used by `lint()`.
@@ -97,8 +99,8 @@ public struct SecretsFile: Sendable {
         func warning(_ line: Int?, _ message: String) { diagnostics.append(.init(.warning, path: path, line: line, message)) }
 
         // Group words into lines: a line starts at a word preceded by an unescaped newline.
-        var reader = WordReader(text)
-        var lines: [[WordReader.Word]] = []
+        var reader = SecretsWordReader(text)
+        var lines: [[PPPWord]] = []
         while let word = reader.next() {
             if word.startsLine || lines.isEmpty { lines.append([word]) } else { lines[lines.count - 1].append(word) }
         }
@@ -112,13 +114,13 @@ public struct SecretsFile: Sendable {
             for (i, word) in words.enumerated() {
                 // Built only when there is something to report (this loop runs for every word).
                 var what: String { i == 0 ? "client name" : i == 1 ? "server name" : i == 2 ? "secret" : "word \(i + 1)" }
-                if word.unterminatedQuote {
+                if word.problems.contains(.unterminatedQuote) {
                     error(word.line, "\(what): quote is never closed before the end of the file"); bad = true
                 }
-                if word.bytes.count > maximumWordLength {
+                if word.problems.contains(.tooLong) {
                     error(word.line, "\(what) is longer than \(maximumWordLength) octets (pppd's word limit)"); bad = true
                 }
-                if word.bytes.contains(0) {
+                if word.problems.contains(.nulOctet) {
                     // pppd keeps words as C strings and would silently cut this one short.
                     error(word.line, "\(what) contains a NUL octet (from \\0 or \\x escapes)"); bad = true
                 }
@@ -144,12 +146,12 @@ public struct SecretsFile: Sendable {
                     continue
                 case .contents(let bytes, let fileWarnings):
                     for w in fileWarnings { warning(line, w) }
-                    var inner = WordReader(bytes)
+                    var inner = SecretsWordReader(bytes)
                     guard let first = inner.next() else {
                         warning(line, "no secret in indirect secret file \(atPath); entry ignored (as pppd does)")
                         continue
                     }
-                    if first.unterminatedQuote || first.bytes.count > maximumWordLength || first.bytes.contains(0) {
+                    if !first.problems.isDisjoint(with: [.unterminatedQuote, .tooLong, .nulOctet]) {
                         error(line, "indirect secret file \(atPath): its first word is malformed (unclosed quote, NUL octet or over \(maximumWordLength) octets)")
                         continue
                     }

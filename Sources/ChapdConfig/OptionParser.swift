@@ -7,6 +7,8 @@
 // that file a lower priority than the command line), and it may not change the device.
 // pppd's ~/.ppprc is not read: chapd is configured by the system, not per user.
 
+import PPPWords
+
 public enum OptionParser {
     /// `file`/`call` nesting limit; a file including itself is reported before this.
     public static let maxIncludeDepth = 16
@@ -153,11 +155,11 @@ struct ParseRun {
         }
         let parsed: (words: [OptionWord], warnings: [String])
         do {
-            parsed = try OptionWordReader.words(in: bytes)
+            parsed = try OptionFileWords.words(in: bytes)
         } catch {
             switch error {
             case .wordTooLong(let line):
-                throw OptionError(.file, "word too long (more than \(OptionWordReader.maxWordLength) bytes)",
+                throw OptionError(.file, "word too long (more than \(PPPWordReader.maximumWordLength) bytes)",
                                   source: .file(path: path, line: line))
             }
         }

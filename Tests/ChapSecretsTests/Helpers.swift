@@ -3,19 +3,30 @@ import Foundation
 
 func b(_ s: String) -> [UInt8] { Array(s.utf8) }
 
-/// All words of a text, as strings where printable (tests only).
+/// The words chap-secrets parsing sees, as bytes.
 func words(_ text: String) -> [[UInt8]] {
-    var r = WordReader(Array(text.utf8))
-    var out: [[UInt8]] = []
-    while let w = r.next() { out.append(w.bytes) }
+    wordsBytes(Array(text.utf8)).map(\.bytes)
+}
+
+/// The words chap-secrets parsing sees.
+func wordsBytes(_ text: [UInt8]) -> [SecretsWordReader.Word] {
+    var r = SecretsWordReader(text)
+    var out: [SecretsWordReader.Word] = []
+    while let w = r.next() { out.append(w) }
     return out
 }
 
-func wordsBytes(_ text: [UInt8]) -> [WordReader.Word] {
-    var r = WordReader(text)
-    var out: [WordReader.Word] = []
-    while let w = r.next() { out.append(w) }
-    return out
+/// A tiny deterministic generator for tests (no dependency on PPPCore).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
 }
 
 /// Indirect reads from a table, so grammar tests touch no disk.

@@ -38,5 +38,5 @@ func parseError(_ arguments: [String], files: [String: String] = [:], devices: S
 }
 
 func words(_ text: String) throws -> [String] {
-    try OptionWordReader.words(in: Array(text.utf8)).words.map(\.text)
+    try OptionFileWords.words(in: Array(text.utf8)).words.map(\.text)
 }
