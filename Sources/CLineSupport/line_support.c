@@ -31,3 +31,21 @@ int chapd_is_pollable(int fd) {
     errno = saved;
     return saved == EPERM ? 0 : -1;
 }
+
+#include <spawn.h>
+
+extern char **environ;
+
+int chapd_spawn(const char *path, char *const argv[], int in_fd, int out_fd, int err_fd, pid_t *pid) {
+    posix_spawn_file_actions_t fa;
+    int rc = posix_spawn_file_actions_init(&fa);
+    if (rc != 0) return rc;
+    if ((rc = posix_spawn_file_actions_adddup2(&fa, in_fd, 0)) == 0 &&
+        (rc = posix_spawn_file_actions_adddup2(&fa, out_fd, 1)) == 0 &&
+        (rc = posix_spawn_file_actions_adddup2(&fa, err_fd, 2)) == 0 &&
+        (rc = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) == 0) {
+        rc = posix_spawn(pid, path, &fa, NULL, argv, environ);
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    return rc;
+}

@@ -47,6 +47,7 @@ public enum Daemon {
         // Open the line.
         var lock: UUCPLock?
         var savedTermios: termios?
+        var restoreFD: CInt = -1
         var fd: CInt = -1
         var child: Process?
         do {
@@ -60,6 +61,9 @@ public enum Daemon {
                 fd = try LineDevice.open(path: path)
                 try LineDevice.checkPollable(fd: fd, name: path)
                 savedTermios = try LineDevice.configure(fd: fd, settings: plan.lineSettings, name: path)
+                // The event loop closes `fd` when the link ends; keep our own handle on the
+                // device to put its settings back afterwards, as pppd does.
+                restoreFD = dup(fd)
             case .stdio:
                 // As pppd's notty: the descriptors are used as they are. When they are a pty
                 // master, its termios belong to the program on the slave side.
@@ -93,7 +97,10 @@ public enum Daemon {
             return ExitStatus.openFailed
         }
         defer {
-            if let savedTermios, fd >= 0 { LineDevice.restore(fd: fd, savedTermios) }
+            if restoreFD >= 0 {
+                if let savedTermios { LineDevice.restore(fd: restoreFD, savedTermios) }
+                close(restoreFD)
+            }
             lock?.release()
         }
 

@@ -34,25 +34,39 @@ struct ChapdHarness {
         var description: String { "exit \(status)\n\(log)" }
     }
 
+    /// A chapd process started with `chapd_spawn` (posix_spawn with every descriptor but
+    /// 0, 1 and 2 closed in the child), so parallel tests' ptys never leak into each other.
     final class Running: @unchecked Sendable {
-        let process: Process
+        let pid: pid_t
         let logPath: String
-        init(process: Process, logPath: String) {
-            self.process = process
+        private var exitStatus: Int32?
+        init(pid: pid_t, logPath: String) {
+            self.pid = pid
             self.logPath = logPath
         }
         var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+        var isRunning: Bool {
+            if exitStatus != nil { return false }
+            var status: Int32 = 0
+            let r = waitpid(pid, &status, WNOHANG)
+            guard r == pid else { return r == 0 }
+            // Exit code, or the negated signal number for a process killed by a signal.
+            let signalled = status & 0x7f
+            exitStatus = signalled == 0 ? (status >> 8) & 0xff : -signalled
+            return false
+        }
+
         /// Waits up to `timeout` seconds; a process still running then is killed (status -9).
         func wait(timeout: Double) -> Outcome {
             let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+            while isRunning && Date() < deadline { usleep(20_000) }
+            if isRunning {
+                kill(pid, SIGKILL)
+                while isRunning { usleep(10_000) }
                 return Outcome(status: -9, log: log)
             }
-            return Outcome(status: process.terminationStatus, log: log)
+            return Outcome(status: exitStatus ?? -1, log: log)
         }
 
         /// Polls the log until `text` appears (or the process exits / time runs out).
@@ -61,13 +75,15 @@ struct ChapdHarness {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
                 if log.contains(text) { return true }
-                if !process.isRunning { return log.contains(text) }
+                if !isRunning { return log.contains(text) }
                 usleep(20_000)
             }
             return false
         }
 
-        func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+        func signal(_ sig: Int32) {
+            if isRunning { kill(pid, sig) }
+        }
     }
 
     /// Common options: the harness's secrets, an empty options directory (so the machine's
@@ -82,39 +98,37 @@ struct ChapdHarness {
         var name = [CChar](repeating: 0, count: 128)
         let master = chapd_open_pty(&name, name.count)
         guard master >= 0 else { throw HarnessError("cannot allocate a pty") }
+        defer { close(master) }
         let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let masterHandle = FileHandle(fileDescriptor: master, closeOnDealloc: true)
         // Hold the slave open until both sides run: a master whose slave nobody has open
         // reads as a hang-up (EIO), which would end the notty side before it began.
         let slaveHold = open(slavePath, O_RDWR | O_NOCTTY)
         defer { if slaveHold >= 0 { close(slaveHold) } }
 
-        let stdio = try launch(["notty"] + baseOptions() + stdioOptions, tag: "stdio") { p in
-            p.standardInput = masterHandle
-            p.standardOutput = masterHandle
-        }
-        let device = try launch([slavePath, "115200", "local"] + baseOptions() + deviceOptions, tag: "device") { p in
-            p.standardInput = FileHandle.nullDevice
-            p.standardOutput = FileHandle.nullDevice
-        }
-        try masterHandle.close()
+        let stdio = try launch(["notty"] + baseOptions() + stdioOptions, tag: "stdio", stdin: master, stdout: master)
+        let device = try launch([slavePath, "115200", "local"] + baseOptions() + deviceOptions, tag: "device")
         _ = device.waitForLog("sent [LCP ConfReq", timeout: 5)
         return (device, stdio)
     }
 
-    func launch(_ arguments: [String], tag: String, configure: (Process) -> Void) throws -> Running {
+    /// Starts chapd with standard error going to a log file; standard input and output are
+    /// the given descriptors (default /dev/null).
+    func launch(_ arguments: [String], tag: String, stdin: CInt? = nil, stdout: CInt? = nil) throws -> Running {
         guard FileManager.default.isExecutableFile(atPath: Self.chapdPath) else {
             throw HarnessError("chapd is not built at \(Self.chapdPath): run `swift build` first")
         }
         let logPath = directory.appendingPathComponent("\(tag)-\(UUID().uuidString).log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.chapdPath)
-        p.arguments = arguments
-        configure(p)
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        try p.run()
-        return Running(process: p, logPath: logPath)
+        let logFD = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard logFD >= 0 else { throw HarnessError("cannot create \(logPath)") }
+        defer { close(logFD) }
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(null) }
+        let argv = ([Self.chapdPath] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = chapd_spawn(Self.chapdPath, argv, stdin ?? null, stdout ?? null, logFD, &pid)
+        guard rc == 0 else { throw HarnessError("cannot start chapd: \(String(cString: strerror(rc)))") }
+        return Running(pid: pid, logPath: logPath)
     }
 }
 

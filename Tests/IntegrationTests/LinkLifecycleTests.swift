@@ -4,17 +4,18 @@ import Testing
 
 /// Behaviour of a running chapd that operators rely on: re-reading secrets, hook scripts,
 /// loopback detection, and captures that chapctl and tshark can read.
-@Suite("chapd operations on a live link", .serialized)
+extension ChapdProcesses {
+@Suite("chapd operations on a live link")
 struct LinkLifecycleTests {
-    static let server = PtyPairTests.server
-    static let alice = PtyPairTests.alice
+    static let server = ChapdProcesses.PtyPairTests.server
+    static let alice = ChapdProcesses.PtyPairTests.alice
 
     @Test func sighupReloadsSecretsWithoutDroppingTheLink() throws {
-        let h = try ChapdHarness(secrets: PtyPairTests.secrets)
+        let h = try ChapdHarness(secrets: ChapdProcesses.PtyPairTests.secrets)
         defer { h.remove() }
         // The client answers from `password`, so only the server reads the file.
         let (srv, cli) = try h.startPair(device: Self.server + ["chap-interval", "1"], stdio: Self.alice + ["password", "s3cret-alice"])
-        #expect(srv.waitForLog("remote IP address 10.1.0.2", timeout: 20), "\(srv.log)")
+        #expect(srv.waitForLog("remote IP address 10.1.0.2", timeout: 20), "\(srv.log)\n--- client:\n\(cli.log)")
 
         // A broken file is refused on SIGHUP; the old secrets stay and re-challenges pass.
         try "alice server \"unterminated\n".write(toFile: h.secretsPath, atomically: false, encoding: .utf8)
@@ -26,7 +27,7 @@ struct LinkLifecycleTests {
             usleep(100_000)
         }
         #expect(srv.log.components(separatedBy: "sent [CHAP Success").count >= successes + 2, "\(srv.log)")
-        #expect(srv.process.isRunning)
+        #expect(srv.isRunning)
 
         // A good file with another secret for alice: the next re-challenge fails.
         try "alice server \"a-new-secret-now\" 10.1.0.2\n".write(toFile: h.secretsPath, atomically: false, encoding: .utf8)
@@ -41,7 +42,7 @@ struct LinkLifecycleTests {
     }
 
     @Test func hookScriptsRunWithPppdArguments() throws {
-        let h = try ChapdHarness(secrets: PtyPairTests.secrets)
+        let h = try ChapdHarness(secrets: ChapdProcesses.PtyPairTests.secrets)
         defer { h.remove() }
         let out = h.directory.appendingPathComponent("hooks.out").path
         for hook in ["auth-up", "ip-up", "ip-down", "auth-down"] {
@@ -74,7 +75,7 @@ struct LinkLifecycleTests {
     }
 
     @Test func loopedBackLineExits17() throws {
-        let h = try ChapdHarness(secrets: PtyPairTests.secrets)
+        let h = try ChapdHarness(secrets: ChapdProcesses.PtyPairTests.secrets)
         defer { h.remove() }
         // chapd on a pty master whose slave stays in cooked mode with echo on: every
         // frame chapd sends comes straight back to it, for ever.
@@ -83,19 +84,15 @@ struct LinkLifecycleTests {
         guard master >= 0 else { throw HarnessError("cannot allocate a pty") }
         let slave = open(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), O_RDWR | O_NOCTTY)
         defer { close(slave) }
-        let handle = FileHandle(fileDescriptor: master, closeOnDealloc: true)
-        let running = try h.launch(["notty"] + h.baseOptions() + ["noauth", "lcp-restart", "1"], tag: "loop") { p in
-            p.standardInput = handle
-            p.standardOutput = handle
-        }
-        try handle.close()
+        defer { close(master) }
+        let running = try h.launch(["notty"] + h.baseOptions() + ["noauth", "lcp-restart", "1"], tag: "loop", stdin: master, stdout: master)
         let r = running.wait(timeout: 60)
         #expect(r.status == 17, "\(r)")
         #expect(r.log.contains("Serial line is looped back."), "\(r)")
     }
 
     @Test func captureIsReadableByChapctlAndTshark() throws {
-        let h = try ChapdHarness(secrets: PtyPairTests.secrets)
+        let h = try ChapdHarness(secrets: ChapdProcesses.PtyPairTests.secrets)
         defer { h.remove() }
         let capture = h.directory.appendingPathComponent("link.pcap").path
         let (srv, cli) = try h.startPair(device: Self.server + ["record", capture], stdio: Self.alice)
@@ -137,6 +134,8 @@ struct LinkLifecycleTests {
         let verbose = try run(tshark, ["-r", capture, "-V"])
         #expect(!verbose.output.contains("Malformed"), "\(verbose.output)")
     }
+}
+
 }
 
 extension ChapdHarness {

@@ -3,7 +3,12 @@ import Testing
 
 /// Two real chapd processes over a pty pair, asserting exit statuses and pppd's log lines.
 /// chapd must be built first (`swift build`); `scripts/test.sh` does that.
-@Suite("chapd against chapd over a pty pair", .serialized)
+/// Every integration suite runs inside this one, one test at a time: each starts real
+/// processes on ptys, and running them side by side only adds timing noise.
+@Suite("chapd processes", .serialized) struct ChapdProcesses {}
+
+extension ChapdProcesses {
+@Suite("chapd against chapd over a pty pair")
 struct PtyPairTests {
     static let secrets = """
         # client   server   secret              addresses
@@ -190,7 +195,7 @@ struct PtyPairTests {
         let deadline = Date().addingTimeInterval(15)
         while srv.log.components(separatedBy: "sent [CHAP Success").count - 1 < 3 && Date() < deadline { usleep(100_000) }
         #expect(srv.log.components(separatedBy: "sent [CHAP Success").count - 1 >= 3, "\(srv.log)")
-        #expect(srv.process.isRunning && cli.process.isRunning)
+        #expect(srv.isRunning && cli.isRunning)
         srv.signal(SIGTERM)
         #expect(srv.wait(timeout: 15).status == 5)
         _ = cli.wait(timeout: 15)
@@ -221,6 +226,8 @@ struct PtyPairTests {
         #expect(s.status == 16, "\(s)")
         #expect(s.log.contains("Modem hangup"), "\(s)")
     }
+}
+
 }
 
 /// The distinct identifiers of the CHAP Challenges a log says were sent.

@@ -13,4 +13,10 @@ int chapd_open_pty(char *name, size_t name_len);
    /dev/null), -1 on other errors. The event loop traps on descriptors it cannot watch,
    so the daemon asks first. */
 int chapd_is_pollable(int fd);
+#include <sys/types.h>
+
+/* Starts path with argv, standard input/output/error on the given descriptors and every
+   other descriptor closed in the child (so a test's other ptys never leak into it).
+   Returns 0 and the pid, or an errno value. */
+int chapd_spawn(const char *path, char *const argv[], int in_fd, int out_fd, int err_fd, pid_t *pid);
 #endif
