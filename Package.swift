@@ -2,6 +2,7 @@
 // chapd — a PPP CHAP authenticator daemon in the style of pppd.
 // Layers, lowest first (no target depends on a layer above it):
 //   wire:      PPPFraming (RFC 1662 async HDLC), PPPPackets (LCP/CHAP/IPCP codecs, pppd-style text)
+//   words:     PPPWords (pppd's getword grammar, shared by secrets and options files)
 //   secrets:   ChapSecrets (chap-secrets grammar, matching, store)
 //   core:      PPPCore (RFC 1661 automaton, LCP/IPCP policy, CHAP machines, link phases) — sans-IO
 //   capture:   CPcap + PPPCapture (libpcap writing and reading)
