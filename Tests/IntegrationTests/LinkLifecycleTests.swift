@@ -91,6 +91,26 @@ struct LinkLifecycleTests {
         #expect(r.log.contains("Serial line is looped back."), "\(r)")
     }
 
+    @Test func lockKeepsASecondChapdOffTheLine() throws {
+        let h = try ChapdHarness(secrets: ChapdProcesses.PtyPairTests.secrets)
+        defer { h.remove() }
+        var name = [CChar](repeating: 0, count: 128)
+        let master = chapd_open_pty(&name, name.count)
+        guard master >= 0 else { throw HarnessError("cannot allocate a pty") }
+        defer { close(master) }
+        let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let lockFile = "/var/lock/LCK..\(path.split(separator: "/").last ?? "")"
+        let first = try h.launch([path, "lock", "noauth"] + h.baseOptions() + ["lcp-restart", "1", "lcp-max-configure", "3"], tag: "first")
+        #expect(first.waitForLog("sent [LCP ConfReq", timeout: 5), "\(first.log)")
+        #expect(FileManager.default.fileExists(atPath: lockFile))
+        let second = try h.launch([path, "lock", "noauth"] + h.baseOptions(), tag: "second").wait(timeout: 10)
+        #expect(second.status == 6, "\(second)")
+        #expect(second.log.contains("is locked by pid \(first.pid)"), "\(second)")
+        let done = first.wait(timeout: 20)
+        #expect(done.status == 10, "\(done)")
+        #expect(!FileManager.default.fileExists(atPath: lockFile), "the lock file outlived chapd")
+    }
+
     @Test func captureIsReadableByChapctlAndTshark() throws {
         let h = try ChapdHarness(secrets: ChapdProcesses.PtyPairTests.secrets)
         defer { h.remove() }
