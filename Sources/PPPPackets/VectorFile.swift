@@ -66,32 +66,9 @@ public struct VectorFile: Hashable, Sendable {
         if !eof && hexText.isEmpty {
             throw ParseError(line: number, reason: "chunk has no bytes")
         }
-        guard let bytes = decodeHex(hexText) else {
+        guard let bytes = HexBytes.decode(hexText) else {
             throw ParseError(line: number, reason: "bytes are not an even-length hex string")
         }
         return Chunk(direction: direction, milliseconds: ms, bytes: bytes, isEndOfFile: eof)
-    }
-
-    static func decodeHex(_ s: Substring) -> [UInt8]? {
-        let u = Array(s.utf8)
-        guard u.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(u.count / 2)
-        var i = 0
-        while i < u.count {
-            guard let hi = nibble(u[i]), let lo = nibble(u[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
-    }
-
-    static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PPPPackets
 import Crypto
 import Foundation
 
@@ -39,28 +40,10 @@ struct Response: ParsableCommand {
         return UInt8(text, radix: 10)
     }
 
+    /// The challenge as hex, with or without a leading `0x`.
     static func parseHex(_ text: String) -> [UInt8]? {
-        var digits = Array(text.utf8)
-        if digits.count >= 2, digits[0] == UInt8(ascii: "0"), digits[1] | 0x20 == UInt8(ascii: "x") { digits.removeFirst(2) }
-        guard digits.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var i = 0
-        while i < digits.count {
-            guard let hi = hexNibble(digits[i]), let lo = hexNibble(digits[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
-    }
-
-    private static func hexNibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x41 + 10
-        case 0x61...0x66: return c - 0x61 + 10
-        default: return nil
-        }
+        let digits = text.hasPrefix("0x") || text.hasPrefix("0X") ? text.dropFirst(2) : Substring(text)
+        return HexBytes.decode(digits)
     }
 
     /// Up to the first newline, without a trailing CR.
