@@ -104,6 +104,14 @@ struct ChapdHarness {
         // reads as a hang-up (EIO), which would end the notty side before it began.
         let slaveHold = open(slavePath, O_RDWR | O_NOCTTY)
         defer { if slaveHold >= 0 { close(slaveHold) } }
+        // A new pty slave echoes in cooked mode: the notty side, started first, would get
+        // every frame straight back and rightly declare the line looped back before the
+        // device side has set raw mode. Make it raw now, as a real line would be.
+        var t = termios()
+        if slaveHold >= 0 && tcgetattr(slaveHold, &t) == 0 {
+            cfmakeraw(&t)
+            tcsetattr(slaveHold, TCSANOW, &t)
+        }
 
         let stdio = try launch(["notty"] + baseOptions() + stdioOptions, tag: "stdio", stdin: master, stdout: master)
         let device = try launch([slavePath, "115200", "local"] + baseOptions() + deviceOptions, tag: "device")

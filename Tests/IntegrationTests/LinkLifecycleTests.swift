@@ -77,14 +77,23 @@ struct LinkLifecycleTests {
     @Test func loopedBackLineExits17() throws {
         let h = try ChapdHarness(secrets: ChapdProcesses.PtyPairTests.secrets)
         defer { h.remove() }
-        // chapd on a pty master whose slave stays in cooked mode with echo on: every
-        // frame chapd sends comes straight back to it, for ever.
         var name = [CChar](repeating: 0, count: 128)
         let master = chapd_open_pty(&name, name.count)
         guard master >= 0 else { throw HarnessError("cannot allocate a pty") }
         let slave = open(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), O_RDWR | O_NOCTTY)
         defer { close(slave) }
         defer { close(master) }
+        // The far end is `cat` on the raw slave: every frame chapd sends comes straight back
+        // unchanged (tty echo would mangle some bytes), for ever.
+        var t = termios()
+        #expect(tcgetattr(slave, &t) == 0)
+        cfmakeraw(&t)
+        #expect(tcsetattr(slave, TCSANOW, &t) == 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("cat"), nil]
+        defer { argv.forEach { free($0) } }
+        var catPid: pid_t = 0
+        #expect(chapd_spawn("/bin/cat", argv, slave, slave, 2, &catPid) == 0)
+        defer { kill(catPid, SIGKILL); var st: Int32 = 0; waitpid(catPid, &st, 0) }
         let running = try h.launch(["notty"] + h.baseOptions() + ["noauth", "lcp-restart", "1"], tag: "loop", stdin: master, stdout: master)
         let r = running.wait(timeout: 60)
         #expect(r.status == 17, "\(r)")
