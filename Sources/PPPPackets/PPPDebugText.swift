@@ -119,7 +119,7 @@ struct TextSink {
     mutating func hexBytes(_ bytes: ArraySlice<UInt8>) { for b in bytes { hexByte(b) } }
     /// pppd's `%I`: dotted quad of four network-order bytes.
     mutating func ip(_ v: UInt32) {
-        text += "\(v >> 24).\((v >> 16) & 0xff).\((v >> 8) & 0xff).\(v & 0xff)"
+        text += dottedQuad(v)
     }
     /// pppd's print_string: double quotes, `\\` `\"` escaped, \n \r \t named, the rest octal.
     mutating func quoted(_ r: ByteReader, from start: Int, count n: Int) {

@@ -140,8 +140,8 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 hookFacts.peerName = peer
                 hooks?.run(.authDown, facts: hookFacts)
             case .ipUp(let local, let remote):
-                hookFacts.localAddress = formatIPv4(local)
-                hookFacts.remoteAddress = formatIPv4(remote)
+                hookFacts.localAddress = dottedQuad(local)
+                hookFacts.remoteAddress = dottedQuad(remote)
                 hooks?.run(.ipUp, facts: hookFacts)
             case .ipDown:
                 hooks?.run(.ipDown, facts: hookFacts)
@@ -215,8 +215,4 @@ extension PPPCore.LogLevel {
         case .error: return .error
         }
     }
-}
-
-func formatIPv4(_ a: UInt32) -> String {
-    "\(a >> 24).\((a >> 16) & 0xff).\((a >> 8) & 0xff).\(a & 0xff)"
 }

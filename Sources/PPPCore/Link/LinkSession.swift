@@ -298,8 +298,8 @@ public struct LinkSession: Sendable {
                 // pppd's np_up: from here the link counts as a success.
                 exitStatus = ExitStatus.ok
                 ipAddresses = negotiated
-                out.append(.log(.notice, "local  IP address \(dotted(negotiated.local))"))
-                out.append(.log(.notice, "remote IP address \(dotted(negotiated.remote))"))
+                out.append(.log(.notice, "local  IP address \(dottedQuad(negotiated.local))"))
+                out.append(.log(.notice, "remote IP address \(dottedQuad(negotiated.remote))"))
                 out.append(.ipUp(local: negotiated.local, remote: negotiated.remote))
             case .thisLayerDown:
                 if let a = ipAddresses {
@@ -451,8 +451,4 @@ public struct LinkCounters: Hashable, Sendable {
 /// The lookup used when no secrets file is configured: nothing matches.
 struct NoSecrets: SecretLookup {
     func lookup(client: [UInt8], server: [UInt8]) -> SecretMatch? { nil }
-}
-
-func dotted(_ a: UInt32) -> String {
-    "\(a >> 24).\((a >> 16) & 0xff).\((a >> 8) & 0xff).\(a & 0xff)"
 }

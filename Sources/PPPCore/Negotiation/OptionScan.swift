@@ -39,11 +39,7 @@ struct VerdictBuilder {
     }
 }
 
-/// pppd prints IPv4 addresses dotted and options as hex; these keep log lines readable.
-func dottedQuad(_ a: UInt32) -> String {
-    "\(a >> 24).\((a >> 16) & 0xff).\((a >> 8) & 0xff).\(a & 0xff)"
-}
-
+/// pppd prints options as hex in its error lines; this keeps ours alike.
 func hexString(_ bytes: [UInt8]) -> String {
     bytes.map { b in
         let s = String(b, radix: 16)
