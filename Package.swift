@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
         .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "PPPCapture", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["SharedVectors", "ChapdConfig"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "ChapSecrets", "CLineSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "ChapSecrets", "CLineSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

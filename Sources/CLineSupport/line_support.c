@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,4 +49,8 @@ int chapd_spawn(const char *path, char *const argv[], int in_fd, int out_fd, int
     }
     posix_spawn_file_actions_destroy(&fa);
     return rc;
+}
+
+int chapd_release_free_memory(void) {
+    return malloc_trim(0);
 }

@@ -49,10 +49,11 @@ enum HDLCHeaderCodec {
             return (UInt16(first), index + 1)
         }
         guard index + 1 < raw.count else { return nil }
-        let second = raw[index + 1]
-        // Valid protocol numbers have an odd low octet (RFC 1661 §2).
-        guard second & 1 == 1 else { return nil }
-        return (UInt16(first) << 8 | UInt16(second), index + 2)
+        // An even first octet is the high half of a two-octet field. A low octet that is even
+        // makes the number invalid (RFC 1661 §2), but §2 says such a frame MUST be treated as
+        // an unrecognized protocol, not dropped here: the link decides (Protocol-Reject in the
+        // network phase, a silent discard before it).
+        return (UInt16(first) << 8 | UInt16(raw[index + 1]), index + 2)
     }
 }
 

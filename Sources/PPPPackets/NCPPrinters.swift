@@ -55,7 +55,7 @@ enum IPCPPrinter {
             case 129, 131:
                 // pppd does not check these lengths: it reads four octets regardless.
                 r.p += 2
-                out.append("ms-dns\(Int(type) - 129 + 1) ")
+                out.append(type == 129 ? "ms-dns1 " : "ms-dns2 ")
                 out.ip(r.u32())
             case 130, 132:
                 r.p += 2

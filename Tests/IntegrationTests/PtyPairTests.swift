@@ -35,7 +35,9 @@ struct PtyPairTests {
         #expect(s.log.contains("\"User request\"]"), "\(s)")
         #expect(c.log.contains("CHAP authentication succeeded: Access granted"), "\(c)")
         #expect(c.log.contains("LCP terminated by peer"), "\(c)")
-        #expect([0, 16].contains(c.status), "\(c)")
+        // The server's exit closes the pty before the client's Stopping wait ends: a hang-up,
+        // as pppd reports it in the recorded vectors.
+        #expect(c.status == 16, "\(c)")
     }
 
     @Test func twoWayAuthentication() throws {
@@ -84,7 +86,7 @@ struct PtyPairTests {
         let s = srv.wait(timeout: 30)
         let c = cli.wait(timeout: 30)
         #expect(s.status == 11, "\(s)")
-        #expect(s.log.contains("No CHAP secret found for authenticating eve") || s.log.contains("No secret"), "\(s)")
+        #expect(s.log.contains("No CHAP secret found for authenticating eve"), "\(s)")
         #expect(c.status == 19, "\(c)")
     }
 

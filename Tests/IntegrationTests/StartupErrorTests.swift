@@ -56,7 +56,8 @@ extension ChapdProcesses {
             #expect(r.status == 7, "\(r)")
             #expect(r.log.contains("cannot carry PPP"), "\(r)")
             let missing = try chapd(h, ["/dev/does-not-exist", "noauth"] + h.baseOptions())
-            #expect(missing.status == 7 || missing.status == 2, "\(missing)")
+            #expect(missing.status == 7, "\(missing)")
+            #expect(missing.log.contains("Failed to open /dev/does-not-exist: No such file or directory"), "\(missing)")
         }
 
         @Test func unwritableRecordFileIsAnErrorNotASilentLoss() throws {

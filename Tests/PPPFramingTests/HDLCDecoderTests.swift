@@ -129,8 +129,11 @@ struct HDLCDecoderTests {
             ([0xff, 0x03, 0x21, 0xaa], nil, .frame(.init(protocolNumber: 0x21, information: [0xaa]))),
             ([0x21, 0xaa, 0xbb], nil, .frame(.init(protocolNumber: 0x21, information: [0xaa, 0xbb]))),
             ([0xff, 0x05, 0x00, 0x21], nil, nil),   // control must be 03
-            ([0xff, 0x03, 0xc0, 0x22], nil, nil),   // low protocol octet must be odd
-            ([0x80, 0x20, 0x01], nil, nil),         // idem, without ACFC
+            // An even low octet is an invalid protocol number, but RFC 1661 §2 has the link treat
+            // it as unrecognized (Protocol-Reject in the network phase): the framing passes it on.
+            ([0xff, 0x03, 0xc0, 0x22], .frame(.init(protocolNumber: 0xc022, information: [])), .frame(.init(protocolNumber: 0xc022, information: []))),
+            ([0xff, 0x03, 0x12, 0x34, 0x01], .frame(.init(protocolNumber: 0x1234, information: [1])), .frame(.init(protocolNumber: 0x1234, information: [1]))),
+            ([0x80, 0x20, 0x01], nil, .frame(.init(protocolNumber: 0x8020, information: [0x01]))),  // needs ACFC
             ([0xff, 0x03], nil, nil),               // no protocol at all (also too short: 4 with FCS)
             ([0xff, 0x03, 0xc0], nil, nil),         // truncated protocol
         ]

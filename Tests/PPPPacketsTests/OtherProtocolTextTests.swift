@@ -30,7 +30,7 @@ import Testing
         #expect(fmt(0x8021, packet(1, 1, bytes("02 04 00 37 02 06 00 61 01 02")))
             == "[IPCP ConfReq id=0x1 <compress old-VJ> <compress 0x61 01 02>]")
         #expect(fmt(0x8021, packet(2, 1, bytes("81 06 08 08 08 08 83 06 08 08 04 04 82 06 01 02 03 04 84 06 05 06 07 08")))
-            == "[IPCP ConfAck id=0x1 <ms-dns1 8.8.8.8> <ms-dns3 8.8.4.4> <ms-wins 1.2.3.4> <ms-wins 5.6.7.8>]")
+            == "[IPCP ConfAck id=0x1 <ms-dns1 8.8.8.8> <ms-dns2 8.8.4.4> <ms-wins 1.2.3.4> <ms-wins 5.6.7.8>]")
         #expect(fmt(0x8021, packet(1, 1, bytes("03 05 0a 00 00"))) == "[IPCP ConfReq id=0x1 < 03 05 0a 00 00>]")
         #expect(fmt(0x8021, packet(5, 2, ascii("bye"))) == "[IPCP TermReq id=0x2 \"bye\"]")
         #expect(fmt(0x8021, packet(9, 2, bytes("aa"))) == "[IPCP code=0x9 id=0x2 aa]")

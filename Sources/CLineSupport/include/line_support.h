@@ -19,4 +19,8 @@ int chapd_is_pollable(int fd);
    other descriptor closed in the child (so a test's other ptys never leak into it).
    Returns 0 and the pid, or an errno value. */
 int chapd_spawn(const char *path, char *const argv[], int in_fd, int out_fd, int err_fd, pid_t *pid);
+
+/* Hands memory the allocator keeps after a burst back to the system (glibc's malloc_trim,
+   which Swift's Glibc module does not expose). Returns 1 if memory was released. */
+int chapd_release_free_memory(void);
 #endif

@@ -1,3 +1,4 @@
+import CLineSupport
 import Logging
 import NIOCore
 import PPPCore
@@ -23,6 +24,16 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     private var context: ChannelHandlerContext?
     private var finished = false
     private var reportedDrops = HDLCCounters()
+    /// Frames not written because the line's output queue was full, this stall and in all.
+    private var outputDropsThisStall = 0
+    private(set) var outputDrops = 0
+
+    /// The bound on one link's queued output (NIO's write-buffer high water mark). A peer
+    /// that stops reading costs at most this much memory (plus one frame); what it would add
+    /// beyond is dropped and counted, and a peer that never reads again is found dead by the
+    /// LCP echoes like one that never answers.
+    static let outputQueueLimit = 64 * 1024
+    static let outputQueueResume = 16 * 1024
     private let onFinished: @Sendable (Int32) -> Void
 
     init(
@@ -43,6 +54,8 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         self.context = context
+        _ = context.channel.setOption(
+            .writeBufferWaterMark, value: .init(low: Self.outputQueueResume, high: Self.outputQueueLimit))
         perform(session.lowerUp(now: now))
     }
 
@@ -68,6 +81,14 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             }
         }
         reportDrops()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        guard context.channel.isWritable, outputDropsThisStall > 0 else { return }
+        logger.warning("line output was blocked: \(outputDropsThisStall) frame(s) dropped")
+        outputDropsThisStall = 0
+        // The queue drained: hand the freed buffers back rather than keep the peak.
+        _ = chapd_release_free_memory()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -105,7 +126,16 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         finish(ExitStatus.hangup)
     }
 
+    /// Frames written since the last flush: the frames one event produced leave together.
+    private var unflushed = false
+
     private func perform(_ actions: [LinkAction]) {
+        defer {
+            if unflushed, let context {
+                unflushed = false
+                context.flush()
+            }
+        }
         for action in actions {
             switch action {
             case .send(let proto, let info):
@@ -153,13 +183,23 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
 
     private func send(_ frame: PPPFrame) {
         guard let context, context.channel.isActive else { return }
+        guard context.channel.isWritable else {
+            // The peer is not reading: past the queue's bound a frame is dropped, not queued.
+            if outputDropsThisStall == 0 {
+                logger.warning("line output queue full (\(Self.outputQueueLimit) octets): dropping frames until the peer reads")
+            }
+            outputDropsThisStall += 1
+            outputDrops += 1
+            return
+        }
         if logger.logLevel <= .debug {
             logger.debug("sent [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
         }
         record(.sent, frame)
         var buffer = context.channel.allocator.buffer(capacity: frame.information.count * 2 + 16)
         encoder.encode(frame, into: &buffer)
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        unflushed = true
     }
 
     /// `record FILE`: a capture that cannot be written any more is logged once and dropped,
@@ -199,6 +239,10 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         capture?.close()
         if let context {
             // Let queued frames (a final TermAck) reach the line before closing it.
+            if unflushed {
+                unflushed = false
+                context.flush()
+            }
             context.channel.close(promise: nil)
         }
         onFinished(status)

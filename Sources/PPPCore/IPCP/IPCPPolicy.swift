@@ -136,6 +136,13 @@ public struct IPCPPolicy: NegotiationPolicy {
     }
 
     public mutating func layerUp(context: inout NegotiationContext) {
+        // We asked for LOCAL and the agreement dropped it (the peer Nak'd it until we gave
+        // up, or rejected it): the two ends would disagree on our address (pppd's ipcp_up).
+        if let wanted = configuration.localAddress, wanted != 0, !requestingAddress {
+            context.log(.error, "Peer refused to agree to our IP address")
+            context.closeReason = "Refused our IP address"
+            return
+        }
         guard ourAddress != 0 else {
             context.log(.error, "Could not determine local IP address")
             context.closeReason = "Could not determine local IP address"

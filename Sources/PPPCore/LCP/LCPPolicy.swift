@@ -25,8 +25,12 @@ public struct LCPPolicy: NegotiationPolicy {
     public var configuration: LCPConfiguration
     public private(set) var request: Request
     public private(set) var peer = PeerOptions()
-    /// Naks of our magic number in a row (pppd's `numloops`).
+    /// Naks in a row that were evidence of a loop: each carried back the very Magic-Number
+    /// we had put in our own last Nak (RFC 1661 §6.4).
     public private(set) var loopCount = 0
+    /// The Magic-Number we suggested in our last Configure-Nak of the peer's request when it
+    /// carried our own number. Only a Nak repeating it back shows the line may be looped.
+    private var lastNakedMagic: UInt32?
     /// We required CHAP-MD5 but the peer Nak'd or rejected it in this negotiation: the
     /// link ends with "peer refused to authenticate" once LCP is up.
     public var peerRefusedCHAP: Bool { configuration.requireCHAP && !request.chapMD5 }
@@ -79,6 +83,7 @@ public struct LCPPolicy: NegotiationPolicy {
     public mutating func resetForNewNegotiation(context: inout NegotiationContext) {
         request = wanted()
         loopCount = 0
+        lastNakedMagic = nil
     }
 
     func optionList(of r: Request) -> [LCPOption] {
@@ -124,11 +129,13 @@ public struct LCPPolicy: NegotiationPolicy {
                 }
                 next.chapMD5 = false
                 context.log(.debug, "LCP: peer Nak'd <auth chap MD5> with \(describeAuth(proto, data)); not asking again")
-            case .magicNumber:
+            case .magicNumber(let suggested):
                 guard request.magic != nil else { continue }
                 // Never given up on Max-Failure: loopback detection depends on it.
                 next.magic = random.magic()
-                loopedBack = true
+                // RFC 1661 §6.4: a Nak whose number differs from the one in our last Nak
+                // proves the line is not looped back; only our own number coming back counts.
+                loopedBack = lastNakedMagic == suggested
             case .protocolFieldCompression:
                 if request.protocolCompression { next.protocolCompression = false }
             case .addressControlFieldCompression:
@@ -184,6 +191,7 @@ public struct LCPPolicy: NegotiationPolicy {
         var accepted = PeerOptions()
         var answer = VerdictBuilder()
         var sawAuth = false
+        var ownMagicSuggestion: UInt32?
         for raw in scan.options {
             var nak: RawOption?
             var reject = false
@@ -209,6 +217,12 @@ public struct LCPPolicy: NegotiationPolicy {
                     reject = true
                 } else if let ours = request.magic, v == ours {
                     // Our own magic: the line may be looped back; suggest another.
+                    let suggestion = random.magic()
+                    ownMagicSuggestion = suggestion
+                    nak = LCPOption.magicNumber(suggestion).raw
+                } else if v == 0 {
+                    // RFC 1661 §6.4: zero is illegal and MUST be Nak'd if not rejected
+                    // (pppd 2.4.9 acknowledges it).
                     nak = LCPOption.magicNumber(random.magic()).raw
                 } else {
                     accepted.magic = v
@@ -234,6 +248,7 @@ public struct LCPPolicy: NegotiationPolicy {
         }
         let verdict = answer.verdict
         if verdict == .ack { peer = accepted }
+        if case .nak = verdict, let ownMagicSuggestion { lastNakedMagic = ownMagicSuggestion }
         return verdict
     }
 

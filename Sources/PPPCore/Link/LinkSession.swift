@@ -6,7 +6,9 @@ import PPPPackets
 /// otherwise) → Network (IPCP) → Terminate. Sans-IO: frames and timer expiries in,
 /// `LinkAction`s out; one timer outward, multiplexed over the machines inside.
 public struct LinkSession: Sendable {
-    private enum Machine: Hashable, Sendable { case lcp, ipcp, authenticator, peer, echo }
+    /// The machines that own a timer, in the order their expiries are handled when
+    /// deadlines coincide (declaration order, never a hash order).
+    enum Machine: Int, CaseIterable, Sendable { case lcp, ipcp, authenticator, peer, echo }
 
     public let configuration: LinkConfiguration
     private let secrets: any SecretLookup
@@ -14,21 +16,37 @@ public struct LinkSession: Sendable {
 
     private var lcp: NegotiationAutomaton<LCPPolicy>
     private var ipcp: NegotiationAutomaton<IPCPPolicy>?
-    private var authenticator: CHAPAuthenticator?
-    private var peer: CHAPPeer?
+    /// Exists only while LCP is Opened: everything authentication learned dies with the
+    /// LCP negotiation it belongs to, so a renegotiation must authenticate afresh (RFC 1661
+    /// §3.5; pppd's auth state is reset by lcp_down).
+    private var auth: AuthenticationState?
     private var echo: LCPEchoMonitor?
 
     public private(set) var phase: LinkPhase = .dead
     /// pppd's `status`: what the process exits with if the link ended now.
     public private(set) var exitStatus: Int32 = ExitStatus.negotiationFailed
     public private(set) var counters = LinkCounters()
-    private var deadlines: [Machine: Instant] = [:]
-    private var peerAuthenticated = false
-    private var weAuthenticated = false
-    private var authUpSent = false
-    private var peerName = ""
+    private var deadlines = TimerTable<Machine>()
     private var ipAddresses: (local: UInt32, remote: UInt32)?
     private var finished = false
+
+    /// What one LCP negotiation's authentication phase learned, in both directions.
+    private struct AuthenticationState: Sendable {
+        var authenticator: CHAPAuthenticator?
+        var peer: CHAPPeer?
+        var peerAuthenticated = false
+        var weAuthenticated = false
+        var peerName = ""
+        var authUpSent = false
+    }
+
+    /// Protocols pppd's get_input lets through before the network phase: LCP, the
+    /// authentication protocols and link quality. Anything else then is silently discarded
+    /// (RFC 1661 §3.5), never Protocol-Rejected.
+    static let preNetworkProtocols: Set<UInt16> = [
+        PPPProtocol.lcp.rawValue, PPPProtocol.pap.rawValue, PPPProtocol.lqr.rawValue,
+        PPPProtocol.chap.rawValue, PPPProtocol.eap.rawValue,
+    ]
 
     public init(
         configuration: LinkConfiguration, secrets: (any SecretLookup)?,
@@ -90,15 +108,15 @@ public struct LinkSession: Sendable {
             out.append(.log(.debug, "Discarded non-LCP packet when LCP not open"))
         case .chap:
             receiveCHAP(information, now: now, into: &out)
-        case .ipcp where ipcp != nil:
-            guard phase == .network, let packet = parse(information, proto, into: &out) else {
-                counters.discarded += 1
-                break
-            }
-            handleIPCP(ipcp!.receive(packet, now: now), now: now, into: &out)
         case .ip:
             // No data plane: count and drop.
             counters.ipPacketsDropped += 1
+        case _ where phase != .network && !Self.preNetworkProtocols.contains(protocolNumber):
+            counters.discarded += 1
+            out.append(.log(.debug, "discarding proto 0x\(String(protocolNumber, radix: 16)) in phase \(phase.rawValue)"))
+        case .ipcp where ipcp != nil:
+            guard let packet = parse(information, proto, into: &out) else { break }
+            handleIPCP(ipcp!.receive(packet, now: now), now: now, into: &out)
         default:
             rejectProtocol(protocolNumber, information, into: &out)
         }
@@ -107,23 +125,24 @@ public struct LinkSession: Sendable {
 
     public mutating func timeout(now: Instant) -> [LinkAction] {
         var out: [LinkAction] = []
-        let due = deadlines.filter { $0.value <= now }.map(\.key)
-        for machine in due {
+        for machine in deadlines.due(at: now) {
+            // An earlier expiry in this walk may have re-armed or cancelled this one.
+            guard let deadline = deadlines[machine], deadline <= now, !finished else { continue }
             deadlines[machine] = nil
             switch machine {
             case .lcp: handleLCP(lcp.timeout(now: now), now: now, into: &out)
             case .ipcp:
                 if let actions = ipcp?.timeout(now: now) { handleIPCP(actions, now: now, into: &out) }
             case .authenticator:
-                if var a = authenticator {
+                if var a = auth?.authenticator {
                     let actions = a.timeout(now: now, using: &random)
-                    authenticator = a
+                    auth?.authenticator = a
                     handleAuthenticator(actions, now: now, into: &out)
                 }
             case .peer:
-                if var p = peer {
+                if var p = auth?.peer {
                     let actions = p.timeout(now: now)
-                    peer = p
+                    auth?.peer = p
                     handlePeer(actions, now: now, into: &out)
                 }
             case .echo:
@@ -168,12 +187,13 @@ public struct LinkSession: Sendable {
 
         phase = .authenticate
         out.append(.phase(.authenticate))
+        auth = AuthenticationState()
         if agreed.peerAuthenticatesWithCHAP, var config = configuration.authenticator {
             config.algorithm = LCPOption.chapMD5
             do {
                 var a = try CHAPAuthenticator(configuration: config)
                 let actions = a.start(now: now, using: &random)
-                authenticator = a
+                auth?.authenticator = a
                 handleAuthenticator(actions, now: now, into: &out)
             } catch {
                 out.append(.log(.error, "\(error)"))
@@ -186,7 +206,7 @@ public struct LinkSession: Sendable {
             do {
                 var p = try CHAPPeer(configuration: config)
                 let actions = p.start(now: now)
-                peer = p
+                auth?.peer = p
                 handlePeer(actions, now: now, into: &out)
             } catch {
                 out.append(.log(.error, "\(error)"))
@@ -199,16 +219,18 @@ public struct LinkSession: Sendable {
     }
 
     private var authenticationComplete: Bool {
+        guard let auth, lcp.state == .opened else { return false }
         let agreed = lcp.policy.agreed
-        return (!agreed.peerAuthenticatesWithCHAP || peerAuthenticated)
-            && (!agreed.weAuthenticateWithCHAP || weAuthenticated)
+        return (!agreed.peerAuthenticatesWithCHAP || auth.peerAuthenticated)
+            && (!agreed.weAuthenticateWithCHAP || auth.weAuthenticated)
     }
 
     private mutating func checkAuthenticationComplete(now: Instant, into out: inout [LinkAction]) {
-        guard phase == .authenticate, authenticationComplete else { return }
-        if peerAuthenticated && !authUpSent {
-            authUpSent = true
-            out.append(.authUp(peerName: peerName))
+        guard phase == .authenticate, authenticationComplete, var state = auth else { return }
+        if state.peerAuthenticated && !state.authUpSent {
+            state.authUpSent = true
+            auth = state
+            out.append(.authUp(peerName: state.peerName))
         }
         phase = .network
         out.append(.phase(.network))
@@ -223,8 +245,10 @@ public struct LinkSession: Sendable {
     }
 
     private mutating func lcpDown(now: Instant, into out: inout [LinkAction]) {
-        if var a = authenticator { _ = a.stop(); authenticator = nil }
-        if var p = peer { _ = p.stop(); peer = nil }
+        let ended = auth
+        if var a = ended?.authenticator { _ = a.stop() }
+        if var p = ended?.peer { _ = p.stop() }
+        auth = nil
         echo = nil
         deadlines[.authenticator] = nil
         deadlines[.peer] = nil
@@ -234,9 +258,10 @@ public struct LinkSession: Sendable {
             ipcp = machine
             handleIPCP(actions, now: now, into: &out)
         }
-        if authUpSent {
-            authUpSent = false
-            out.append(.authDown(peerName: peerName))
+        // The next LCP negotiation starts with no address rule from this one's secret.
+        ipcp?.policy.allowedRemote = nil
+        if let ended, ended.authUpSent {
+            out.append(.authDown(peerName: ended.peerName))
         }
         if phase != .dead && phase != .terminate {
             phase = .terminate
@@ -327,16 +352,18 @@ public struct LinkSession: Sendable {
             case .cancelTimer: deadlines[.authenticator] = nil
             case .log(let level, let text): out.append(.log(level, text))
             case .outcome(.peerAuthenticated(let name, let match)):
-                peerAuthenticated = true
-                peerName = String(decoding: name, as: UTF8.self)
+                guard auth != nil else { break }
+                let peerName = String(decoding: name, as: UTF8.self)
+                auth?.peerAuthenticated = true
+                auth?.peerName = peerName
                 out.append(.log(.notice, "Peer \(peerName) authenticated with CHAP"))
                 if var machine = ipcp {
                     machine.policy.allowedRemote = match.addresses
                     ipcp = machine
                 }
-                if configuration.peer?.waitForPeerAuthentication == true, var p = peer {
+                if configuration.peer?.waitForPeerAuthentication == true, var p = auth?.peer {
                     let a = p.peerAuthenticatedToUs(now: now, secrets: secrets)
-                    peer = p
+                    auth?.peer = p
                     handlePeer(a, now: now, into: &out)
                 }
                 checkAuthenticationComplete(now: now, into: &out)
@@ -356,7 +383,7 @@ public struct LinkSession: Sendable {
             case .cancelTimer: deadlines[.peer] = nil
             case .log(let level, let text): out.append(.log(level, text))
             case .outcome(.authenticated):
-                weAuthenticated = true
+                auth?.weAuthenticated = true
                 checkAuthenticationComplete(now: now, into: &out)
             case .outcome(.failed):
                 exitStatus = ExitStatus.authTopeerFailed
@@ -396,14 +423,14 @@ public struct LinkSession: Sendable {
             return
         }
         if packet.isForAuthenticator {
-            guard var a = authenticator else { counters.discarded += 1; return }
+            guard var a = auth?.authenticator else { counters.discarded += 1; return }
             let actions = a.receive(packet, now: now, secrets: secrets, using: &random)
-            authenticator = a
+            auth?.authenticator = a
             handleAuthenticator(actions, now: now, into: &out)
         } else {
-            guard var p = peer else { counters.discarded += 1; return }
+            guard var p = auth?.peer else { counters.discarded += 1; return }
             let actions = p.receive(packet, now: now, secrets: secrets)
-            peer = p
+            auth?.peer = p
             handlePeer(actions, now: now, into: &out)
         }
     }
@@ -435,7 +462,7 @@ public struct LinkSession: Sendable {
     /// Appends the timer the edge should arm: the earliest deadline of any machine.
     private func finish(_ out: [LinkAction]) -> [LinkAction] {
         if finished { return out + [.setTimer(nil)] }
-        return out + [.setTimer(deadlines.values.min())]
+        return out + [.setTimer(deadlines.next)]
     }
 }
 

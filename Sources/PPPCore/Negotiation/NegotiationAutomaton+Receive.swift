@@ -81,9 +81,15 @@ extension NegotiationAutomaton {
 
     /// Whether a reply belongs to our outstanding request; counts and logs when not.
     private mutating func acceptsReply(_ packet: ControlPacket, _ out: inout [NegotiationAction]) -> Bool {
-        if packet.identifier != requestIdentifier || (seenReply && timers.discardDuplicateReplies) {
+        let code = ControlCode(rawValue: packet.code)?.pppdName ?? "reply"
+        if packet.identifier != requestIdentifier {
             counters.discardedUnexpectedIdentifier += 1
-            out.append(.log(.debug, "\(name): discarded \(ControlCode(rawValue: packet.code)?.pppdName ?? "reply") id=\(packet.identifier), expecting id=\(requestIdentifier)"))
+            out.append(.log(.debug, "\(name): discarded \(code) id=\(packet.identifier), expecting id=\(requestIdentifier)"))
+            return false
+        }
+        if seenReply && timers.discardDuplicateReplies {
+            counters.discardedDuplicateReply += 1
+            out.append(.log(.debug, "\(name): discarded duplicate \(code) id=\(packet.identifier): this request was already answered"))
             return false
         }
         return true

@@ -61,8 +61,10 @@ public struct NegotiationCounters: Hashable, Sendable {
     /// Packets that did not parse, or arrived in Initial/Starting.
     public var discardedMalformed = 0
     public var discardedInInactiveState = 0
-    /// Ack/Nak/Rej whose identifier is not our outstanding request's (or a duplicate reply).
+    /// Ack/Nak/Rej whose identifier is not our outstanding request's.
     public var discardedUnexpectedIdentifier = 0
+    /// A second Ack/Nak/Rej to a request already answered (pppd's `seen_ack`).
+    public var discardedDuplicateReply = 0
     /// Ack/Nak/Rej whose contents do not fit what we sent.
     public var discardedBadReply = 0
     public var codeRejectsSent = 0

@@ -108,13 +108,21 @@ import Testing
         #expect(reply[0].data.prefix(2) == [5, 6] && Array(reply[0].data.dropFirst(2)) != ours)
     }
 
-    @Test func nakOfMagicPicksANewOneAndCountsLoops() {
+    @Test func nakOfMagicPicksANewOneAndCountsOnlyOurOwnNumberComingBack() {
         var (m, _) = started()
         let before = m.policy.request.magic
+        // A Nak carrying a number we never suggested: a collision with a real peer, no loop.
         _ = m.receive(.lcp(.configureNak, 1, unhex("050612345678")), now: .zero)
         #expect(m.policy.request.magic != before)
+        #expect(m.policy.loopCount == 0)
+        // Our own request comes back: we Nak it with a suggestion; that suggestion coming
+        // back in a Nak of our request is the evidence (RFC 1661 §6.4).
+        let ours = magicBytes(m)
+        let nak = m.receive(.lcp(.configureRequest, 2, unhex("0506") + ours), now: .zero).negSent
+        #expect(nak.count == 1 && nak[0].code == 3)
+        _ = m.receive(.lcp(.configureNak, m.requestIdentifier, nak[0].data), now: .zero)
         #expect(m.policy.loopCount == 1)
-        _ = m.receive(.lcp(.configureNak, 2, unhex("020600000001")), now: .zero)
+        _ = m.receive(.lcp(.configureNak, m.requestIdentifier, unhex("020600000001")), now: .zero)
         #expect(m.policy.loopCount == 0)
     }
 

@@ -143,7 +143,8 @@ private struct Harness {
         #expect(h.machine.state == .opened)
         #expect(h.fire("RCA").isEmpty)
         #expect(h.machine.state == .opened)
-        #expect(h.machine.counters.discardedUnexpectedIdentifier == 1)
+        #expect(h.machine.counters.discardedDuplicateReply == 1)
+        #expect(h.machine.counters.discardedUnexpectedIdentifier == 0)
     }
 
     @Test func passiveStaysStoppedWithoutFinishing() {
