@@ -83,6 +83,10 @@ class GuestSpec:
     term_after: float | None = None  # seconds after pppd starts: send it SIGTERM
     device: str = "/dev/ttyS1"
     speed: str = "115200"
+    # Seconds the guest stays up after pppd exits before it powers off: the host side then
+    # ends by its own protocol timers instead of by the VM's line going away (a race that
+    # made its exit status one of two).
+    linger: float = 0
 
     def run_script(self) -> str:
         argv = ["pppd", self.device, self.speed, "nodetach", "debug", "logfd", "2", *self.pppd_options]
@@ -93,7 +97,10 @@ class GuestSpec:
         lines += ["wait $pid", "st=$?"]
         if self.term_after is not None:
             lines += ["kill $killer 2>/dev/null"]
-        lines += ['echo "PPPD-EXIT $st"', ""]
+        lines += ['echo "PPPD-EXIT $st"']
+        if self.linger:
+            lines += [f"sleep {self.linger:g}"]
+        lines += [""]
         return "\n".join(lines)
 
     def cpio(self) -> bytes:

@@ -8,22 +8,17 @@ import re
 
 from interop import AtLeast, GuestSpec, Scenario
 
-# Decisions left to the lead (None = not checked until decided):
-# chapd's exit status after the peer (pppd) sends LCP TermReq "User request" on SIGTERM.
-# pppd 2.4.9 itself, as the side that receives the TermReq, usually ends with "Modem hangup"
-# and status 16 in the recorded vectors (the pty closing first); chapd on a pty that stays open
-# sees the TermReq itself. Set to the status chapd implements.
-# chapd, like pppd, exits 0 when the peer ends a link whose IPCP came up (pppd's np_up sets
-# EXIT_OK) — unless the line hangs up first, as it does here: the VM powers off as soon as
-# pppd is done, inside chapd's Stopping wait, and chapd reports "Modem hangup", status 16,
-# which is also what pppd itself did in the recorded vectors.
-CHAPD_EXIT_ON_PEER_TERM: int | tuple[int, ...] | None = (16, 0)
+# chapd's exit status after the peer (pppd) sends LCP TermReq: chapd acknowledges it, waits in
+# Stopping as RFC 1661 says, and exits 0 because the link had been up (pppd's np_up sets
+# EXIT_OK). The guest lingers after pppd exits (GuestSpec.linger) so that the VM's power-off
+# cannot hang the line up first, which used to make this 0 or 16 by a race.
+CHAPD_EXIT_ON_PEER_TERM = 0
 
-# pppd's status after SIGTERM: EXIT_USER_REQUEST (5), but pppd 2.4.9 on a serial line
-# overrides it with EXIT_HANGUP (16) when it reads "Modem hangup" after the link went down
-# (seen in the self-test with no peer, and in the recorded `rechallenge` vector). Narrow this
-# to the one value observed once chapd passes.
-PPPD_EXIT_ON_TERM = (5, 16)
+# pppd's status after SIGTERM: EXIT_USER_REQUEST (5).
+PPPD_EXIT_ON_TERM = 5
+
+# Seconds the guest stays up after pppd exits: longer than chapd's 3 s Stopping wait.
+LINGER = 6
 
 SECRET = "s3cret-alice"
 SERVER_SECRET = "s3cret-server"
@@ -44,7 +39,7 @@ SCENARIOS: list[Scenario] = [
         name="dialin-rechallenge",
         description="pppd dials in as alice; chapd authenticates it, assigns 10.1.0.2, "
                     "re-challenges every 3 s; pppd is then SIGTERMed",
-        guest=GuestSpec(CLIENT_OPTS, chap_secrets=f'alice server "{SECRET}" *\n', term_after=12),
+        guest=GuestSpec(linger=LINGER, pppd_options=CLIENT_OPTS, chap_secrets=f'alice server "{SECRET}" *\n', term_after=12),
         host_cmd=chapd("name", "server", "remotename", "alice", "auth", "require-chap",
                        "chap-interval", "3", "10.1.0.1:10.1.0.2"),
         host_files={"chap-secrets": f'alice server "{SECRET}" 10.1.0.2\n'},
@@ -64,7 +59,7 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         name="dialin-wrong-secret",
         description="pppd dials in with a wrong secret; chapd sends Failure and exits 11",
-        guest=GuestSpec([*CLIENT_OPTS, "password", "wrong"], chap_secrets=f'alice server "{SECRET}" *\n'),
+        guest=GuestSpec(linger=LINGER, pppd_options=[*CLIENT_OPTS, "password", "wrong"], chap_secrets=f'alice server "{SECRET}" *\n'),
         host_cmd=chapd("name", "server", "remotename", "alice", "auth", "require-chap", "10.1.0.1:10.1.0.2",
                        "record", "{dir}/capture.pcap"),
         host_files={"chap-secrets": f'alice server "{SECRET}" 10.1.0.2\n'},
@@ -82,7 +77,7 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         name="two-way",
         description="both sides require CHAP with secrets both ways; both succeed",
-        guest=GuestSpec(["name", "alice", "user", "alice", "remotename", "server", "auth",
+        guest=GuestSpec(linger=LINGER, pppd_options=["name", "alice", "user", "alice", "remotename", "server", "auth",
                          "require-chap", "local", "noipv6", "nodefaultroute", "10.1.0.2:10.1.0.1"],
                         chap_secrets=f'alice server "{SECRET}" *\nserver alice "{SERVER_SECRET}" *\n',
                         term_after=12),
@@ -103,7 +98,7 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         name="callout-to-pppd",
         description="chapd calls out to a pppd authenticator and is authenticated by it",
-        guest=GuestSpec(["name", "server", "remotename", "alice", "auth", "require-chap", "local",
+        guest=GuestSpec(linger=LINGER, pppd_options=["name", "server", "remotename", "alice", "auth", "require-chap", "local",
                          "noipv6", "nodefaultroute", "10.1.0.1:10.1.0.2"],
                         chap_secrets=f'alice server "{SECRET}" *\n', term_after=12),
         host_cmd=chapd("name", "alice", "user", "alice", "remotename", "server", "noauth", "callout",
@@ -123,7 +118,7 @@ SCENARIOS: list[Scenario] = [
         name="refuse-chap-callin",
         description="chapd refuses to authenticate itself on an incoming call; pppd requires "
                     "CHAP and ends the link with 'peer refused to authenticate'",
-        guest=GuestSpec(["name", "alice", "user", "alice", "remotename", "server", "auth",
+        guest=GuestSpec(linger=LINGER, pppd_options=["name", "alice", "user", "alice", "remotename", "server", "auth",
                          "require-chap", "local", "noipv6", "nodefaultroute", "noipdefault"],
                         chap_secrets=f'alice server "{SECRET}" *\nserver alice "{SERVER_SECRET}" *\n'),
         host_cmd=chapd("name", "server", "user", "server", "remotename", "alice", "auth",
@@ -136,14 +131,13 @@ SCENARIOS: list[Scenario] = [
         ],
         forbid_guest=["CHAP authentication succeeded"],
         pppd_exit=11,  # EXIT_PEER_AUTH_FAILED, as the authenticator in the refuse-chap vector
-        # The link never reached the network phase: negotiation failed (10), or the VM's
-        # power-off hung the line up first (16).
-        host_exit=(16, 10),
+        # The link never reached the network phase: negotiation failed.
+        host_exit=10,
     ),
     Scenario(
         name="pppd-stopped",
         description="pppd is SIGTERMed mid-link; chapd answers the TermReq and exits as pppd would",
-        guest=GuestSpec(CLIENT_OPTS, chap_secrets=f'alice server "{SECRET}" *\n', term_after=10),
+        guest=GuestSpec(linger=LINGER, pppd_options=CLIENT_OPTS, chap_secrets=f'alice server "{SECRET}" *\n', term_after=10),
         host_cmd=chapd("name", "server", "remotename", "alice", "auth", "require-chap", "10.1.0.1:10.1.0.2"),
         host_files={"chap-secrets": f'alice server "{SECRET}" 10.1.0.2\n'},
         expect_guest=[
