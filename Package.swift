@@ -7,7 +7,8 @@
 //   core:      PPPCore (RFC 1661 automaton, LCP/IPCP policy, CHAP machines, link phases) — sans-IO
 //   capture:   CPcap + PPPCapture (libpcap writing and reading)
 //   config:    ChapdConfig (pppd option words -> configuration)
-//   I/O edge:  ChapdRuntime (NIO over the line's fd, timers, signals, hooks)
+//   I/O edge:  ChapdRuntime (NIO over the line's fd, timers, signals, hooks; the TUN data
+//              plane through CNetSupport's ioctls)
 //   programs:  chapd, chapctl, chapd-bench
 import PackageDescription
 
@@ -38,8 +39,9 @@ let package = Package(
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
         .target(name: "ChapdConfig", dependencies: ["PPPWords"]),
         .target(name: "CLineSupport"),
+        .target(name: "CNetSupport"),
         .target(name: "ChapdRuntime", dependencies: [
-            "CLineSupport", "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
+            "CLineSupport", "CNetSupport", "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -139,6 +139,23 @@ public struct ChapdOptions: Sendable, Equatable {
     public var lcpEchoFailure: Int = 0
     public var lcpEchoAdaptive: Bool = false
 
+    // MARK: Data plane (the TUN interface IP travels through)
+    /// `nodataplane`: no interface; IP is discarded and counted (authentication-only use).
+    public var dataPlane: Bool = true
+    /// `ifname NAME` (pppd 2.5): the interface's exact name.
+    public var interfaceName: String?
+    /// `unit N`: the interface is `chapdN`.
+    public var unit: Int?
+    /// `defaultroute`: add a default route through the interface if there is none.
+    public var defaultRoute: Bool = false
+
+    /// The name (or kernel pattern, `chapd%d`) the link's interface is created with.
+    public var interfaceNamePattern: String {
+        if let interfaceName { return interfaceName }
+        if let unit { return "chapd\(unit)" }
+        return "chapd%d"
+    }
+
     // MARK: IPCP (pppd ipcp.c)
     /// `noip` / `-ip` turn IPCP off.
     public var ipEnabled: Bool = true

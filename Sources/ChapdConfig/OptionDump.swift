@@ -44,6 +44,8 @@ extension ChapdOptions {
         case "optionsdir": return q(optionsDirectory)
         case "mru": return String(mru)
         case "mtu": return mtu.map(String.init)
+        case "ifname": return interfaceName.map(q)
+        case "unit": return unit.map(String.init)
         case "asyncmap": return "0x" + String(asyncMap, radix: 16)
         case "lcp-restart": return String(lcpRestart)
         case "lcp-max-configure": return String(lcpMaxConfigure)

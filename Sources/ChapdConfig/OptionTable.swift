@@ -215,9 +215,16 @@ enum OptionTable {
         .int("ipcp-max-terminate", "IPCP Terminate-Requests sent (default 2)", min: 1) { $0.ipcpMaxTerminate = $1 },
         .noop("noipv6", "chapd has no IPv6CP"),
         .noop("-ipv6", "chapd has no IPv6CP"),
-        .noop("nodefaultroute", "chapd never adds routes"),
-        .noop("-defaultroute", "chapd never adds routes"),
-        .noop("noreplacedefaultroute", "chapd never adds routes"),
+        .flag("defaultroute", "add a default route through the link's interface if there is none", group: "defaultroute") { $0.defaultRoute = true },
+        .flag("nodefaultroute", "do not add a default route (default)", group: "defaultroute") { $0.defaultRoute = false },
+        .flag("-defaultroute", "same as nodefaultroute", group: "defaultroute") { $0.defaultRoute = false },
+        .noop("noreplacedefaultroute", "chapd never replaces an existing default route"),
+        .string("ifname", "NAME", "name the link's interface NAME (default: the first free chapdN)") {
+            (o: inout ChapdOptions, v: String) throws(OptionValueError) in
+            o.interfaceName = try OptionValues.interfaceName(v, option: "ifname")
+        },
+        .int("unit", "name the link's interface chapdN", max: 99_999) { $0.unit = $1 },
+        .flag("nodataplane", "no interface: authenticate and run IPCP only, discarding (and counting) IP") { $0.dataPlane = false },
         .noop("noproxyarp", "chapd never adds ARP entries"),
         .noop("-proxyarp", "chapd never adds ARP entries"),
         .noop("novj", "chapd never does VJ compression"),
@@ -272,10 +279,10 @@ enum OptionTable {
                   "connect-delay", "socket"] {
             s.append(.unsupported(w, noDial, argument: "ARG"))
         }
-        for w in ["defaultroute", "replacedefaultroute", "proxyarp", "usepeerdns", "ktune", "ipv6", "+ipv6"] {
+        for w in ["replacedefaultroute", "proxyarp", "usepeerdns", "ktune", "ipv6", "+ipv6"] {
             s.append(.unsupported(w, w.contains("ipv6") ? "it does not implement IPv6CP" : noKernel))
         }
-        for w in ["netmask", "unit", "ifname", "defaultroute-metric", "domain", "ip-up-script",
+        for w in ["netmask", "defaultroute-metric", "domain", "ip-up-script",
                   "ip-down-script", "ipv6-up-script", "ipv6-down-script", "ms-wins", "set", "unset",
                   "escape", "kdebug", "active-filter", "pass-filter", "maxoctets", "mo", "mo-timeout",
                   "mo-direction", "child-timeout", "privgroup", "allow-ip", "allow-number",

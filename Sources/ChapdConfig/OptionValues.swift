@@ -55,6 +55,17 @@ enum OptionValues {
         return text
     }
 
+    /// A Linux interface name: 1 to 15 octets, none of them '/', ':', '%' or white space
+    /// (what the kernel's dev_valid_name accepts, minus the pattern character).
+    static func interfaceName(_ text: String, option: String) throws(OptionValueError) -> String {
+        let bytes = Array(text.utf8)
+        guard (1...15).contains(bytes.count), text != ".", text != "..",
+              !bytes.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "%") || $0 <= 0x20 || $0 == 0x7f }) else {
+            throw OptionValueError("invalid interface name '\(text)' for \(option) option (1 to 15 characters, no '/', ':', '%' or spaces)")
+        }
+        return text
+    }
+
     /// A dotted-quad address for `ms-dns`.
     static func address(_ text: String, option: String) throws(OptionValueError) -> DottedQuad {
         guard let a = DottedQuad(parsing: text) else {

@@ -30,6 +30,8 @@ public struct DaemonPlan: Sendable {
     public var hookDirectory: String?
     public var hookFacts: HookRunner.LinkFacts
     public var session: LinkConfiguration
+    /// nil: `nodataplane` (or `noip`): no interface, IP discarded and counted.
+    public var dataPlane: DataPlanePlan?
 
     public init(line: LineSpec, logSink: LogSink, session: LinkConfiguration, hookFacts: HookRunner.LinkFacts) {
         self.line = line
@@ -130,7 +132,7 @@ public enum Daemon {
         let hooks = plan.hookDirectory.map { HookRunner(directory: $0, logger: logger) }
         let driver = LinkDriver(
             session: session, logger: logger, capture: capture, hooks: hooks, hookFacts: plan.hookFacts,
-            onFinished: { exitStatus.succeed($0) }
+            dataPlane: plan.dataPlane, onFinished: { exitStatus.succeed($0) }
         )
 
         // notty: standard output may be another file than standard input (two pipes).

@@ -66,6 +66,19 @@ public struct DaemonSetup {
             }
         }
 
+        // The data plane: make sure an interface can be created before the line is touched,
+        // so a missing /dev/net/tun or capability is one clear message at start-up.
+        var dataPlane: DataPlanePlan?
+        if options.dataPlane && options.ipEnabled {
+            let plan = DataPlanePlan(namePattern: options.interfaceNamePattern, defaultRoute: options.defaultRoute)
+            if !options.dryrun {
+                do { try TunInterface.probe(pattern: plan.namePattern) } catch {
+                    throw SetupError(message: "\(error)", exitStatus: ExitStatus.fatalError)
+                }
+            }
+            dataPlane = plan
+        }
+
         let line: LineSpec
         if let command = options.ptyCommand {
             line = .ptyCommand(command)
@@ -77,7 +90,7 @@ public struct DaemonSetup {
 
         let session = Self.linkConfiguration(options)
         var facts = HookRunner.LinkFacts(
-            interfaceName: "chapd0", device: options.device ?? (options.ptyCommand != nil ? "pty" : "notty"),
+            interfaceName: dataPlane == nil ? "chapd0" : options.interfaceNamePattern.replacingOccurrences(of: "%d", with: "0"), device: options.device ?? (options.ptyCommand != nil ? "pty" : "notty"),
             speed: options.speed ?? 0)
         facts.userName = options.effectiveUser
         facts.ipparam = options.ipparam ?? ""
@@ -98,6 +111,7 @@ public struct DaemonSetup {
         plan.capturePath = options.recordFile
         plan.secrets = secrets
         plan.hookDirectory = options.optionsDirectory
+        plan.dataPlane = dataPlane
         self.plan = plan
     }
 

@@ -70,6 +70,12 @@ let wordCases: [WordCase] = [
     WordCase("default-mru") { !$0.negotiateMRU },
     WordCase("-mru") { !$0.negotiateMRU },
     WordCase("mtu 1000") { $0.mtu == 1000 },
+    WordCase("ifname wan0") { $0.interfaceName == "wan0" && $0.interfaceNamePattern == "wan0" },
+    WordCase("unit 7") { $0.unit == 7 && $0.interfaceNamePattern == "chapd7" },
+    WordCase("noauth") { $0.interfaceNamePattern == "chapd%d" && $0.dataPlane && !$0.defaultRoute },
+    WordCase("nodataplane") { !$0.dataPlane },
+    WordCase("defaultroute") { $0.defaultRoute },
+    WordCase("defaultroute nodefaultroute") { !$0.defaultRoute },
     WordCase("asyncmap a0000") { $0.asyncMap == 0xa0000 },
     WordCase("asyncmap 0x20000 asyncmap 0x1") { $0.asyncMap == 0x20001 },
     WordCase("asyncmap ffffffff") { $0.asyncMap == 0xffff_ffff },
@@ -196,6 +202,12 @@ let wordCases: [WordCase] = [
         let e = parseError(["password", pw])
         #expect(e?.kind == .invalidValue)
         #expect(e.map { !$0.description.contains(pw) } ?? false)
+    }
+
+    @Test(arguments: ["", "a/b", "eth0:1", "sixteen-chars-xx", "has space", "chapd%d"])
+    func ifnameMustBeAKernelInterfaceName(_ name: String) {
+        #expect(parseError(["ifname", name])?.message
+                == "invalid interface name '\(name)' for ifname option (1 to 15 characters, no '/', ':', '%' or spaces)")
     }
 
     @Test func msDnsNeedsADottedQuad() {

@@ -87,14 +87,19 @@ struct ChapdHarness {
     }
 
     /// Common options: the harness's secrets, an empty options directory (so the machine's
-    /// /etc/ppp/options cannot interfere), debug logging to standard error.
+    /// /etc/ppp/options cannot interfere), debug logging to standard error, and no
+    /// interface (a test never adds interfaces or routes to the machine itself; the
+    /// data-plane tests run chapd inside network namespaces of their own).
     func baseOptions() -> [String] {
-        ["optionsdir", directory.path, "chap-secrets", secretsPath, "debug", "nodetach", "logfd", "2"]
+        ["optionsdir", directory.path, "chap-secrets", secretsPath, "debug", "nodetach", "logfd", "2", "nodataplane"]
     }
 
     /// Starts two chapd processes joined by a new pty: `device` opens the slave, `stdio`
     /// runs with `notty` on the master.
-    func startPair(device deviceOptions: [String], stdio stdioOptions: [String]) throws -> (device: Running, stdio: Running) {
+    func startPair(device deviceOptions: [String], stdio stdioOptions: [String],
+                   deviceNamespace: NetworkNamespace? = nil, stdioNamespace: NetworkNamespace? = nil,
+                   base: [String]? = nil) throws -> (device: Running, stdio: Running) {
+        let base = base ?? baseOptions()
         var name = [CChar](repeating: 0, count: 128)
         let master = chapd_open_pty(&name, name.count)
         guard master >= 0 else { throw HarnessError("cannot allocate a pty") }
@@ -113,15 +118,20 @@ struct ChapdHarness {
             tcsetattr(slaveHold, TCSANOW, &t)
         }
 
-        let stdio = try launch(["notty"] + baseOptions() + stdioOptions, tag: "stdio", stdin: master, stdout: master)
-        let device = try launch([slavePath, "115200", "local"] + baseOptions() + deviceOptions, tag: "device")
+        let stdio = try launch(["notty"] + base + stdioOptions, tag: "stdio", stdin: master, stdout: master,
+                               prefix: stdioNamespace?.exec ?? [])
+        let device = try launch([slavePath, "115200", "local"] + base + deviceOptions, tag: "device",
+                                prefix: deviceNamespace?.exec ?? [])
         _ = device.waitForLog("sent [LCP ConfReq", timeout: 5)
         return (device, stdio)
     }
 
     /// Starts chapd with standard error going to a log file; standard input and output are
     /// the given descriptors (default /dev/null).
-    func launch(_ arguments: [String], tag: String, stdin: CInt? = nil, stdout: CInt? = nil) throws -> Running {
+    /// `prefix` runs chapd through another program that execs it (`ip netns exec NAME`), so
+    /// the pid is still chapd's.
+    func launch(_ arguments: [String], tag: String, stdin: CInt? = nil, stdout: CInt? = nil,
+                prefix: [String] = []) throws -> Running {
         guard FileManager.default.isExecutableFile(atPath: Self.chapdPath) else {
             throw HarnessError("chapd is not built at \(Self.chapdPath): run `swift build` first")
         }
@@ -131,10 +141,11 @@ struct ChapdHarness {
         defer { close(logFD) }
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }
-        let argv = ([Self.chapdPath] + arguments).map { strdup($0) } + [nil]
+        let command = prefix + [Self.chapdPath] + arguments
+        let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = chapd_spawn(Self.chapdPath, argv, stdin ?? null, stdout ?? null, logFD, &pid)
+        let rc = chapd_spawn(command[0], argv, stdin ?? null, stdout ?? null, logFD, &pid)
         guard rc == 0 else { throw HarnessError("cannot start chapd: \(String(cString: strerror(rc)))") }
         return Running(pid: pid, logPath: logPath)
     }

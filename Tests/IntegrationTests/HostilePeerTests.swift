@@ -9,7 +9,7 @@ extension ChapdProcesses {
 struct HostilePeerTests {
     func startChapd(_ h: ChapdHarness, on peer: ScriptedLinePeer, _ extra: [String] = []) throws -> ChapdHarness.Running {
         let chapd = try h.launch(
-            [peer.slavePath, "115200", "local", "noauth", "nodetach", "logfd", "2", "optionsdir", h.directory.path,
+            [peer.slavePath, "115200", "local", "noauth", "nodetach", "logfd", "2", "nodataplane", "optionsdir", h.directory.path,
              "10.1.0.1:10.1.0.2"] + extra, tag: "chapd")
         return chapd
     }

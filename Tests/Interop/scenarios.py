@@ -31,7 +31,7 @@ CLIENT_OPTS = ["name", "alice", "user", "alice", "remotename", "server", "noauth
 def chapd(*opts: str) -> list[str]:
     """chapd command line: device, speed, then pppd-style options; secrets from {dir}."""
     return ["{chapd}", "{pty}", "115200", "optionsdir", "{dir}", *opts, "chap-secrets", "{dir}/chap-secrets",
-            "local", "debug", "nodetach"]
+            "local", "debug", "nodetach", "nodataplane"]
 
 
 SCENARIOS: list[Scenario] = [

@@ -59,9 +59,14 @@ public struct HookRunner: Sendable {
         return env
     }
 
-    public func run(_ hook: Hook, facts: LinkFacts) {
+    /// Starts the hook; `completion` runs (on another thread) once it has exited, or at once
+    /// when there is no script to run.
+    public func run(_ hook: Hook, facts: LinkFacts, completion: (@Sendable () -> Void)? = nil) {
         let path = directory + "/" + hook.rawValue
-        guard FileManager.default.isExecutableFile(atPath: path) else { return }
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            completion?()
+            return
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = Self.arguments(hook, facts)
@@ -78,12 +83,14 @@ public struct HookRunner: Sendable {
             } else {
                 logger.debug("Script \(path) finished (pid \(p.processIdentifier)), status = 0x0")
             }
+            completion?()
         }
         do {
             try process.run()
             logger.debug("Script \(path) started (pid \(process.processIdentifier))")
         } catch {
             logger.warning("Failed to run script \(path): \(error)")
+            completion?()
         }
     }
 }

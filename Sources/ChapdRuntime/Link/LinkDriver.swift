@@ -1,6 +1,7 @@
 import CLineSupport
 import Logging
 import NIOCore
+import NIOPosix
 import PPPCore
 import PPPFraming
 import PPPPackets
@@ -36,10 +37,28 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     static let outputQueueResume = 16 * 1024
     private let onFinished: @Sendable (Int32) -> Void
 
+    /// nil: `nodataplane`.
+    private let dataPlane: DataPlanePlan?
+    /// The interface while IPCP is up (and, after it went down, until ip-down has run).
+    private var interface: InterfaceState?
+    /// The link ended while ip-down was still running: report this status once it is done.
+    private var deferredFinish: Int32?
+
+    /// Touched only on the link's event loop.
+    private final class InterfaceState: @unchecked Sendable {
+        let tun: TunInterface
+        var channel: Channel?
+        var addedDefaultRoute = false
+        var closed = false
+        init(tun: TunInterface) { self.tun = tun }
+    }
+
     init(
         session: LinkSession, logger: Logger, capture: CaptureWriter?, hooks: HookRunner?,
-        hookFacts: HookRunner.LinkFacts, onFinished: @escaping @Sendable (Int32) -> Void
+        hookFacts: HookRunner.LinkFacts, dataPlane: DataPlanePlan? = nil,
+        onFinished: @escaping @Sendable (Int32) -> Void
     ) {
+        self.dataPlane = dataPlane
         self.session = session
         self.logger = logger
         self.capture = capture
@@ -74,6 +93,13 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             start = end
             for frame in frames where !finished {
                 record(.received, frame)
+                if frame.protocolNumber == 0x0021, let channel = interface?.channel, session.carriesIPv4 {
+                    // The data path: IPv4 straight to the interface, one write per packet
+                    // (a TUN write is one packet, so writes must never be coalesced).
+                    session.ipDeliveredToInterface(octets: frame.information.count)
+                    channel.writeAndFlush(ByteBuffer(bytes: frame.information), promise: nil)
+                    continue
+                }
                 if logger.logLevel <= .debug {
                     logger.debug("rcvd [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
                 }
@@ -84,6 +110,11 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // Backpressure: while the line cannot take more, stop reading the interface and let
+        // the kernel's TUN queue drop the excess, as a real interface would.
+        if let channel = interface?.channel {
+            _ = channel.setOption(.autoRead, value: context.channel.isWritable)
+        }
         guard context.channel.isWritable, outputDropsThisStall > 0 else { return }
         logger.warning("line output was blocked: \(outputDropsThisStall) frame(s) dropped")
         outputDropsThisStall = 0
@@ -172,9 +203,12 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             case .ipUp(let local, let remote):
                 hookFacts.localAddress = dottedQuad(local)
                 hookFacts.remoteAddress = dottedQuad(remote)
+                if let dataPlane {
+                    guard bringUpInterface(local: local, remote: remote, plan: dataPlane) else { break }
+                }
                 hooks?.run(.ipUp, facts: hookFacts)
             case .ipDown:
-                hooks?.run(.ipDown, facts: hookFacts)
+                takeDownInterface()
             case .finished(let status):
                 finish(status)
             }
@@ -192,7 +226,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             outputDrops += 1
             return
         }
-        if logger.logLevel <= .debug {
+        if logger.logLevel <= .debug && frame.protocolNumber != 0x0021 {
             logger.debug("sent [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
         }
         record(.sent, frame)
@@ -235,6 +269,10 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         finished = true
         timer?.cancel()
         timer = nil
+        let c = session.counters
+        if c.ipPacketsIn + c.ipPacketsOut > 0 {
+            logger.notice("Sent \(c.ipOctetsOut) bytes, received \(c.ipOctetsIn) bytes.")
+        }
         logger.notice("Connection terminated.")
         capture?.close()
         if let context {
@@ -245,7 +283,141 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             }
             context.channel.close(promise: nil)
         }
+        if let state = interface, !state.closed {
+            // ip-down is still running: the interface (and the process) stay until it is done.
+            deferredFinish = status
+            return
+        }
         onFinished(status)
+    }
+
+    // MARK: The data plane
+
+    /// IPCP opened: create and configure the interface, then start carrying IP. False when
+    /// the interface could not be made (the link is then ended with status 1, as pppd's
+    /// "Couldn't create new ppp unit").
+    private func bringUpInterface(local: UInt32, remote: UInt32, plan: DataPlanePlan) -> Bool {
+        guard let context else { return false }
+        let tun: TunInterface
+        do {
+            tun = try TunInterface.create(pattern: plan.namePattern)
+        } catch {
+            logger.error("\(error)")
+            perform(session.close(reason: "Failed to create interface", exitStatus: ExitStatus.fatalError, now: now))
+            return false
+        }
+        do {
+            tun.disableIPv6()
+            try tun.configureIPv4(local: local, remote: remote, mtu: session.interfaceMTU)
+        } catch {
+            logger.error("\(error)")
+            close(tun.fd)
+            perform(session.close(reason: "Failed to configure interface", exitStatus: ExitStatus.fatalError, now: now))
+            return false
+        }
+        logger.info("Using interface \(tun.name)")
+        hookFacts.interfaceName = tun.name
+        let state = InterfaceState(tun: tun)
+        interface = state
+        if plan.defaultRoute {
+            switch tun.addDefaultRouteIfNone() {
+            case .success(true): state.addedDefaultRoute = true
+            case .success(false): logger.warning("not replacing existing default route")
+            case .failure(let error): logger.warning("\(error)")
+            }
+        }
+        // Each read is one packet: the buffer must hold the largest the MTU allows, and never
+        // shrink (an adaptive allocator would truncate the next large packet).
+        NIOPipeBootstrap(group: context.eventLoop)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: max(session.interfaceMTU, 576)))
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TunHandler(driver: self)) }
+            }
+            .takingOwnershipOfDescriptor(inputOutput: tun.fd)
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let channel):
+                    if state.closed || finished {
+                        channel.close(promise: nil)
+                    } else {
+                        state.channel = channel
+                        if let line = self.context, !line.channel.isWritable {
+                            _ = channel.setOption(.autoRead, value: false)
+                        }
+                    }
+                case .failure(let error):
+                    logger.error("Couldn't attach to interface \(tun.name): \(error)")
+                    close(tun.fd)
+                    state.closed = true
+                    if interface === state { interface = nil }
+                    if !finished {
+                        perform(session.close(reason: "Failed to attach interface", exitStatus: ExitStatus.fatalError, now: now))
+                    }
+                }
+            }
+        return true
+    }
+
+    /// IPCP went down: ip-down runs while the interface still exists, then it is removed.
+    private func takeDownInterface() {
+        guard let state = interface else {
+            hooks?.run(.ipDown, facts: hookFacts)
+            return
+        }
+        _ = state.channel?.setOption(.autoRead, value: false)
+        let loop = context?.eventLoop
+        let remove: @Sendable () -> Void = { [self] in
+            loop?.execute { self.removeInterface(state) }
+        }
+        if let hooks {
+            hooks.run(.ipDown, facts: hookFacts, completion: remove)
+            // A hook that never ends must not keep the interface (or chapd) for ever.
+            loop?.scheduleTask(in: .seconds(10)) { self.removeInterface(state) }
+        } else {
+            removeInterface(state)
+        }
+    }
+
+    private func removeInterface(_ state: InterfaceState) {
+        guard !state.closed else { return }
+        state.closed = true
+        if state.addedDefaultRoute { state.tun.removeDefaultRoute() }
+        if let channel = state.channel {
+            channel.close(promise: nil)
+        } else {
+            // Still being attached: the attach completion sees `closed` and closes it.
+        }
+        if interface === state { interface = nil }
+        if let status = deferredFinish {
+            deferredFinish = nil
+            onFinished(status)
+        }
+    }
+
+    /// A packet the kernel routed into the interface: frame it onto the line if IPv4 may
+    /// cross and the line can take it; otherwise drop and count it.
+    func packetFromInterface(_ packet: ByteBuffer) {
+        // The kernel routes IPv6 (router solicitations, say) into every interface: only
+        // IPv4 (version nibble 4) crosses while IPCP is open.
+        let version = packet.getInteger(at: packet.readerIndex, as: UInt8.self).map { $0 >> 4 }
+        guard !finished, version == 4, session.carriesIPv4, let context, context.channel.isWritable else {
+            session.ipDiscardedFromInterface()
+            return
+        }
+        session.ipSentToLine(octets: packet.readableBytes)
+        send(PPPFrame(protocolNumber: 0x0021, information: Array(packet.readableBytesView)))
+    }
+
+    func flushLine() {
+        if unflushed, let context {
+            unflushed = false
+            context.flush()
+        }
+    }
+
+    func interfaceFailed(_ error: Error) {
+        guard !finished else { return }
+        logger.error("interface \(interface?.tun.name ?? "?"): \(error)")
     }
 }
 

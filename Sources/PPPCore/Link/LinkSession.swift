@@ -109,7 +109,8 @@ public struct LinkSession: Sendable {
         case .chap:
             receiveCHAP(information, now: now, into: &out)
         case .ip:
-            // No data plane: count and drop.
+            // IP the edge did not take (see `carriesIPv4`): before IPCP opened, after it
+            // closed, or with no data plane. Counted and dropped, as pppd does.
             counters.ipPacketsDropped += 1
         case _ where phase != .network && !Self.preNetworkProtocols.contains(protocolNumber):
             counters.discarded += 1
@@ -154,6 +155,38 @@ public struct LinkSession: Sendable {
             }
         }
         return finish(out)
+    }
+
+    // MARK: Data plane
+
+    /// IPv4 may cross the link: the network phase with IPCP Opened on agreed addresses. The
+    /// edge moves packets between the line and its interface only while this holds, and
+    /// reports them here; otherwise it hands line packets to `receive` (which discards and
+    /// counts them) and drops interface packets with `ipDiscardedFromInterface`.
+    public var carriesIPv4: Bool {
+        phase == .network && ipAddresses != nil && ipcp?.state == .opened
+    }
+
+    /// The interface's MTU: the peer's MRU, or our `mtu` if smaller.
+    public var interfaceMTU: Int { lcp.policy.agreed.peerMRU }
+
+    /// An IP packet from the line was delivered to the interface.
+    public mutating func ipDeliveredToInterface(octets: Int) {
+        counters.framesReceived += 1
+        counters.ipPacketsIn += 1
+        counters.ipOctetsIn += octets
+        echo?.trafficReceived()
+    }
+
+    /// An IP packet from the interface was framed onto the line.
+    public mutating func ipSentToLine(octets: Int) {
+        counters.ipPacketsOut += 1
+        counters.ipOctetsOut += octets
+    }
+
+    /// An interface packet arrived while IPv4 could not cross, or the line's output was full.
+    public mutating func ipDiscardedFromInterface() {
+        counters.ipPacketsOutDropped += 1
     }
 
     // MARK: Phases
@@ -472,7 +505,15 @@ public struct LinkCounters: Hashable, Sendable {
     public var discarded = 0
     public var malformed = 0
     public var protocolRejects = 0
+    /// IP frames from the line that were not delivered (no IPCP, or no data plane).
     public var ipPacketsDropped = 0
+    /// IP carried between the line and the interface (pppd's "Sent N bytes, received M bytes").
+    public var ipPacketsIn = 0
+    public var ipOctetsIn = 0
+    public var ipPacketsOut = 0
+    public var ipOctetsOut = 0
+    /// Interface packets not sent: IPCP not open, or the line's output queue full.
+    public var ipPacketsOutDropped = 0
 }
 
 /// The lookup used when no secrets file is configured: nothing matches.
