@@ -87,6 +87,9 @@ class GuestSpec:
     # ends by its own protocol timers instead of by the VM's line going away (a race that
     # made its exit status one of two).
     linger: float = 0
+    # Shell run in the guest once pppd's interface has an IPv4 address (ping, nc …); when it
+    # ends, pppd is sent SIGTERM. Its output goes to the console, prefixed "GUEST-UP ".
+    when_up: str | None = None
 
     def run_script(self) -> str:
         argv = ["pppd", self.device, self.speed, "nodetach", "debug", "logfd", "2", *self.pppd_options]
@@ -94,6 +97,10 @@ class GuestSpec:
         lines = ["#!/bin/sh", "cd /", "echo PPPD-START", f"{cmd} </dev/null &", "pid=$!"]
         if self.term_after is not None:
             lines += [f"( sleep {self.term_after:g}; echo INTEROP-TERM; kill -TERM $pid ) &", "killer=$!"]
+        if self.when_up is not None:
+            with_prefix = "2>&1 | sed 's/^/GUEST-UP /'"
+            lines += ["( n=0; until ip -4 addr show ppp0 2>/dev/null | grep -q inet || [ $n -ge 600 ]; do sleep 0.1; n=$((n+1)); done;"
+                      f" sh /scenario/up.sh {with_prefix}; echo GUEST-UP-DONE; kill -TERM $pid ) &"]
         lines += ["wait $pid", "st=$?"]
         if self.term_after is not None:
             lines += ["kill $killer 2>/dev/null"]
@@ -105,6 +112,8 @@ class GuestSpec:
 
     def cpio(self) -> bytes:
         files = {"scenario/run.sh": (0o755, self.run_script().encode())}
+        if self.when_up is not None:
+            files["scenario/up.sh"] = (0o755, (self.when_up + "\n").encode())
         files["etc/ppp/chap-secrets"] = (0o600, self.chap_secrets.encode())
         for path, text in self.files.items():
             files[path.lstrip("/")] = (0o600, text.encode())
@@ -344,6 +353,9 @@ class Scenario:
     description: str = ""
     # Negative controls only: each substring must appear among the failure reasons.
     must_fail_with: list[str] = field(default_factory=list)
+    # Run the host command in a network namespace the harness creates (and deletes); {netns}
+    # names it in host_cmd.
+    netns: bool = False
     # Commands run on the host after the link ended (e.g. `chapctl inspect` of chapd's
     # capture), each with the expectations its output must meet. Same placeholders as
     # host_cmd, plus {chapctl} (next to the chapd binary).
@@ -423,7 +435,12 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
     host: HostProcess | None = None
     pty = None
     boot_seconds = None
-    subst = {"pty": "", "dir": workdir, "chapd": chapd, "python": sys.executable,
+    netns = f"chapd-interop-{os.getpid()}" if s.netns else ""
+    if netns:
+        subprocess.run(["ip", "netns", "delete", netns], capture_output=True)
+        subprocess.run(["ip", "netns", "add", netns], check=True)
+        subprocess.run(["ip", "-n", netns, "link", "set", "lo", "up"], check=True)
+    subst = {"pty": "", "dir": workdir, "chapd": chapd, "python": sys.executable, "netns": netns,
              "interop": os.path.abspath(__file__),
              "chapctl": os.path.join(os.path.dirname(os.path.abspath(chapd)), "chapctl")}
     gecho = (lambda l: print(f"  [pppd] {l}", flush=True)) if verbose else None
@@ -469,6 +486,8 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
         if host is not None:
             host.stop()
         vm.kill()
+        if netns:
+            subprocess.run(["ip", "netns", "delete", netns], capture_output=True)
     guest_lines = list(vm.console.lines) if vm.console else []
     host_lines = list(host.output.lines) if host else []
     pppd_status = vm.pppd_exit() if vm.console else None

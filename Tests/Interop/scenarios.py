@@ -4,6 +4,7 @@ Host command placeholders: {chapd} binary, {pty} link device, {dir} per-run temp
 are written there, mode 0600), {python} and {interop} for the self-test probe.
 Expectations are substrings, compiled regexes, or AtLeast(n, pattern) line counts.
 """
+import hashlib
 import re
 
 from interop import AtLeast, GuestSpec, Scenario
@@ -33,6 +34,38 @@ def chapd(*opts: str) -> list[str]:
     return ["{chapd}", "{pty}", "115200", "optionsdir", "{dir}", *opts, "chap-secrets", "{dir}/chap-secrets",
             "local", "debug", "nodetach", "nodataplane"]
 
+
+# The data plane: 1 MiB each way. Up: what busybox can make in the guest; down: every octet
+# value (flags, escapes, control characters) from the host.
+TRANSFER = 1 << 20
+UP_DATA = (b"chapd-interop-up\n" * (TRANSFER // 17 + 1))[:TRANSFER]
+DOWN_DATA = bytes(range(256)) * (TRANSFER // 256)
+UP_SHA = hashlib.sha256(UP_DATA).hexdigest()
+DOWN_SHA = hashlib.sha256(DOWN_DATA).hexdigest()
+DATAPLANE_SERVER = f"""
+import hashlib, socket, threading
+def listener(port):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", port)); s.listen(1); s.settimeout(150); return s
+up, down = listener(5001), listener(5002)
+def receive():
+    c, _ = up.accept(); c.settimeout(120); h = hashlib.sha256(); n = 0
+    while True:
+        d = c.recv(65536)
+        if not d: break
+        h.update(d); n += len(d)
+    print("HOST-UP", n, h.hexdigest(), flush=True); c.close()
+def send():
+    c, _ = down.accept(); c.settimeout(120)
+    data = bytes(range(256)) * ({TRANSFER} // 256)
+    c.sendall(data); c.shutdown(socket.SHUT_WR); print("HOST-DOWN", len(data), flush=True)
+    try: c.recv(1)
+    except OSError: pass
+    c.close()
+threads = [threading.Thread(target=receive), threading.Thread(target=send)]
+for t in threads: t.start()
+for t in threads: t.join()
+"""
 
 SCENARIOS: list[Scenario] = [
     Scenario(
@@ -151,6 +184,34 @@ SCENARIOS: list[Scenario] = [
         pppd_exit=PPPD_EXIT_ON_TERM,
         host_exit=CHAPD_EXIT_ON_PEER_TERM,
         expect_host=["LCP terminated by peer"],  # pppd's own wording
+    ),
+    Scenario(
+        name="dialin-dataplane",
+        description="pppd dials in; chapd, in a network namespace of the harness's with its TUN "
+                    "interface there, authenticates it; the VM pings chapd 20 times and moves 1 MiB "
+                    "each way through the link, checksummed",
+        guest=GuestSpec(linger=LINGER, pppd_options=CLIENT_OPTS, chap_secrets=f'alice server "{SECRET}" *\n',
+                        when_up="ping -c 20 10.1.0.1\n"
+                                f"yes chapd-interop-up | head -c {TRANSFER} | nc 10.1.0.1 5001\n"
+                                "nc 10.1.0.1 5002 </dev/null | sha256sum\n"),
+        netns=True,
+        host_cmd=["ip", "netns", "exec", "{netns}", "sh", "-c",
+                  "python3 {dir}/dataplane-server.py & exec \"$@\"", "chapd-in-netns",
+                  "{chapd}", "{pty}", "115200", "optionsdir", "{dir}", "name", "server", "remotename", "alice",
+                  "auth", "require-chap", "10.1.0.1:10.1.0.2", "chap-secrets", "{dir}/chap-secrets",
+                  "local", "debug", "nodetach"],
+        host_files={"chap-secrets": f'alice server "{SECRET}" 10.1.0.2\n', "dataplane-server.py": DATAPLANE_SERVER},
+        expect_guest=[
+            "CHAP authentication succeeded: Access granted",
+            "GUEST-UP 20 packets transmitted, 20 packets received, 0% packet loss",
+            f"GUEST-UP {DOWN_SHA}  -",
+            "GUEST-UP-DONE",
+        ],
+        expect_host=["Using interface chapd0", f"HOST-UP {TRANSFER} {UP_SHA}", f"HOST-DOWN {TRANSFER}",
+                     "LCP terminated by peer", re.compile(r"Sent \d+ bytes, received \d+ bytes\.")],
+        pppd_exit=PPPD_EXIT_ON_TERM,
+        host_exit=CHAPD_EXIT_ON_PEER_TERM,
+        timeout=240,
     ),
 ]
 
