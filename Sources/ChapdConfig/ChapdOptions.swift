@@ -171,6 +171,19 @@ public struct ChapdOptions: Sendable, Equatable {
     public var ipcpMaxFailure: Int = 5
     public var ipcpMaxTerminate: Int = 2
 
+    // MARK: IPV6CP (pppd ipv6cp.c)
+    /// `+ipv6` (or `ipv6 LOCAL,REMOTE`); `noipv6`/`-ipv6` turn it off.
+    public var ipv6Enabled: Bool = false
+    /// Interface identifiers from `ipv6 LOCAL,REMOTE` (the low 64 bits of `::x:y:z:w`).
+    public var ipv6LocalIdentifier: UInt64?
+    public var ipv6RemoteIdentifier: UInt64?
+    public var ipv6AcceptLocal: Bool = false
+    public var ipv6AcceptRemote: Bool = false
+    public var ipv6cpRestart: Int = 3
+    public var ipv6cpMaxConfigure: Int = 10
+    public var ipv6cpMaxFailure: Int = 5
+    public var ipv6cpMaxTerminate: Int = 2
+
     public init() {}
 
     // MARK: Derived values the runtime maps onto the machines

@@ -213,8 +213,22 @@ enum OptionTable {
         .int("ipcp-max-configure", "IPCP Configure-Requests sent before giving up (default 10)", min: 1) { $0.ipcpMaxConfigure = $1 },
         .int("ipcp-max-failure", "IPCP Configure-Naks sent before rejecting (default 5)", min: 1) { $0.ipcpMaxFailure = $1 },
         .int("ipcp-max-terminate", "IPCP Terminate-Requests sent (default 2)", min: 1) { $0.ipcpMaxTerminate = $1 },
-        .noop("noipv6", "chapd has no IPv6CP"),
-        .noop("-ipv6", "chapd has no IPv6CP"),
+        .flag("+ipv6", "enable IPV6CP and IPv6 (link-local addresses from interface identifiers)", group: "ipv6") { $0.ipv6Enabled = true },
+        .flag("noipv6", "disable IPV6CP and IPv6 (default)", group: "ipv6") { $0.ipv6Enabled = false },
+        .flag("-ipv6", "same as noipv6", group: "ipv6") { $0.ipv6Enabled = false },
+        .string("ipv6", "LOCAL,REMOTE", "interface identifiers (e.g. ::1,::2; either may be empty); implies +ipv6") {
+            (o: inout ChapdOptions, v: String) throws(OptionValueError) in
+            let (local, remote) = try OptionValues.interfaceIdentifiers(v)
+            if let local { o.ipv6LocalIdentifier = local }
+            if let remote { o.ipv6RemoteIdentifier = remote }
+            o.ipv6Enabled = true
+        },
+        .flag("ipv6cp-accept-local", "accept the peer's interface identifier for us") { $0.ipv6AcceptLocal = true },
+        .flag("ipv6cp-accept-remote", "accept the peer's own interface identifier") { $0.ipv6AcceptRemote = true },
+        .int("ipv6cp-restart", "seconds between IPV6CP retransmissions (default 3)", min: 1) { $0.ipv6cpRestart = $1 },
+        .int("ipv6cp-max-configure", "IPV6CP Configure-Requests sent before giving up (default 10)", min: 1) { $0.ipv6cpMaxConfigure = $1 },
+        .int("ipv6cp-max-failure", "IPV6CP Configure-Naks sent before rejecting (default 5)", min: 1) { $0.ipv6cpMaxFailure = $1 },
+        .int("ipv6cp-max-terminate", "IPV6CP Terminate-Requests sent (default 2)", min: 1) { $0.ipv6cpMaxTerminate = $1 },
         .flag("defaultroute", "add a default route through the link's interface if there is none", group: "defaultroute") { $0.defaultRoute = true },
         .flag("nodefaultroute", "do not add a default route (default)", group: "defaultroute") { $0.defaultRoute = false },
         .flag("-defaultroute", "same as nodefaultroute", group: "defaultroute") { $0.defaultRoute = false },
@@ -279,8 +293,9 @@ enum OptionTable {
                   "connect-delay", "socket"] {
             s.append(.unsupported(w, noDial, argument: "ARG"))
         }
-        for w in ["replacedefaultroute", "proxyarp", "usepeerdns", "ktune", "ipv6", "+ipv6"] {
-            s.append(.unsupported(w, w.contains("ipv6") ? "it does not implement IPv6CP" : noKernel))
+        for w in ["replacedefaultroute", "proxyarp", "usepeerdns", "ktune", "defaultroute6", "ipv6cp-use-ipaddr",
+                  "ipv6cp-use-persistent"] {
+            s.append(.unsupported(w, noKernel))
         }
         for w in ["netmask", "defaultroute-metric", "domain", "ip-up-script",
                   "ip-down-script", "ipv6-up-script", "ipv6-down-script", "ms-wins", "set", "unset",

@@ -66,6 +66,48 @@ enum OptionValues {
         return text
     }
 
+    /// pppd's `ipv6 LOCAL,REMOTE`: each side an IPv6 address whose upper 64 bits are zero and
+    /// lower 64 bits are not (`::1`, `::a:b:c:d`); either side may be empty.
+    static func interfaceIdentifiers(_ text: String) throws(OptionValueError) -> (UInt64?, UInt64?) {
+        let parts = text.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        func identifier(_ part: String, _ side: String) throws(OptionValueError) -> UInt64? {
+            guard !part.isEmpty else { return nil }
+            guard let groups = ipv6Groups(part), groups[0..<4].allSatisfy({ $0 == 0 }),
+                  groups[4...].contains(where: { $0 != 0 }) else {
+                throw OptionValueError("Illegal interface identifier (\(side)): \(part)")
+            }
+            return groups[4...].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+        }
+        let local = try identifier(parts[0], "local")
+        let remote = parts.count > 1 ? try identifier(parts[1], "remote") : nil
+        return (local, remote)
+    }
+
+    /// The eight 16-bit groups of a textual IPv6 address (RFC 4291 §2.2 forms 1 and 2), or nil.
+    static func ipv6Groups(_ text: String) -> [UInt16]? {
+        func parse(_ side: Substring) -> [UInt16]? {
+            if side.isEmpty { return [] }
+            var out: [UInt16] = []
+            for g in side.split(separator: ":", omittingEmptySubsequences: false) {
+                guard (1...4).contains(g.count), let v = UInt16(g, radix: 16) else { return nil }
+                out.append(v)
+            }
+            return out
+        }
+        let halves = text.split(separator: "::", omittingEmptySubsequences: false).map(String.init)
+        switch halves.count {
+        case 1:
+            guard let all = parse(Substring(text)), all.count == 8 else { return nil }
+            return all
+        case 2:
+            guard let head = parse(Substring(halves[0])), let tail = parse(Substring(halves[1])),
+                  head.count + tail.count <= 7 else { return nil }
+            return head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
+        default:
+            return nil
+        }
+    }
+
     /// A dotted-quad address for `ms-dns`.
     static func address(_ text: String, option: String) throws(OptionValueError) -> DottedQuad {
         guard let a = DottedQuad(parsing: text) else {

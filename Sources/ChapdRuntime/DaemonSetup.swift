@@ -69,7 +69,7 @@ public struct DaemonSetup {
         // The data plane: make sure an interface can be created before the line is touched,
         // so a missing /dev/net/tun or capability is one clear message at start-up.
         var dataPlane: DataPlanePlan?
-        if options.dataPlane && options.ipEnabled {
+        if options.dataPlane && (options.ipEnabled || options.ipv6Enabled) {
             let plan = DataPlanePlan(namePattern: options.interfaceNamePattern, defaultRoute: options.defaultRoute)
             if !options.dryrun {
                 do { try TunInterface.probe(pattern: plan.namePattern) } catch {
@@ -180,6 +180,20 @@ public struct DaemonSetup {
         var config = LinkConfiguration(
             lcp: lcp, lcpTimers: lcpTimers, ipcp: ipcp, ipcpTimers: ipcpTimers,
             requirePeerAuthentication: o.requirePeerAuth, authenticator: auth, peer: peer)
+        if o.ipv6Enabled {
+            var v6 = IPV6CPConfiguration()
+            v6.localIdentifier = o.ipv6LocalIdentifier
+            v6.remoteIdentifier = o.ipv6RemoteIdentifier
+            v6.acceptLocal = o.ipv6AcceptLocal
+            v6.acceptRemote = o.ipv6AcceptRemote
+            config.ipv6cp = v6
+            var timers = NegotiationTimers()
+            timers.restartInterval = .seconds(o.ipv6cpRestart)
+            timers.maxConfigure = o.ipv6cpMaxConfigure
+            timers.maxFailure = o.ipv6cpMaxFailure
+            timers.maxTerminate = o.ipv6cpMaxTerminate
+            config.ipv6cpTimers = timers
+        }
         if o.lcpEchoInterval > 0 {
             config.echoInterval = .seconds(o.lcpEchoInterval)
             config.echoFailure = o.lcpEchoFailure

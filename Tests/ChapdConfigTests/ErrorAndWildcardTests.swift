@@ -13,7 +13,7 @@ import SharedVectors
 
     @Test(arguments: ["require-pap", "require-mschap", "require-mschap-v2", "require-eap", "plugin",
                       "deflate", "bsdcomp", "require-mppe", "demand", "connect", "disconnect", "persist",
-                      "holdoff", "replacedefaultroute", "proxyarp", "ktune", "ipv6", "+ipv6", "ipx", "pap-timeout",
+                      "holdoff", "replacedefaultroute", "proxyarp", "ktune", "defaultroute6", "ipx", "pap-timeout",
                       "eap-timeout", "usepeerdns", "multilink"])
     func unsupportedOptionsHaveTheirOwnWording(_ word: String) {
         let e = parseError([word, "arg"])

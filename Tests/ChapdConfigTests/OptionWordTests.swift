@@ -72,8 +72,14 @@ let wordCases: [WordCase] = [
     WordCase("mtu 1000") { $0.mtu == 1000 },
     WordCase("ifname wan0") { $0.interfaceName == "wan0" && $0.interfaceNamePattern == "wan0" },
     WordCase("unit 7") { $0.unit == 7 && $0.interfaceNamePattern == "chapd7" },
-    WordCase("noauth") { $0.interfaceNamePattern == "chapd%d" && $0.dataPlane && !$0.defaultRoute },
+    WordCase("unit 3 ifname wan1") { $0.interfaceNamePattern == "wan1" },
     WordCase("nodataplane") { !$0.dataPlane },
+    WordCase("+ipv6") { $0.ipv6Enabled && $0.ipv6LocalIdentifier == nil && $0.ipv6RemoteIdentifier == nil },
+    WordCase("+ipv6 noipv6") { !$0.ipv6Enabled },
+    WordCase("ipv6 ::1,::2") { $0.ipv6Enabled && $0.ipv6LocalIdentifier == 1 && $0.ipv6RemoteIdentifier == 2 },
+    WordCase("ipv6 ::a:b:c:d,") { $0.ipv6LocalIdentifier == 0x000a_000b_000c_000d && $0.ipv6RemoteIdentifier == nil },
+    WordCase("ipv6 ,0:0:0:0:1:2:3:4") { $0.ipv6LocalIdentifier == nil && $0.ipv6RemoteIdentifier == 0x0001_0002_0003_0004 },
+    WordCase("ipv6cp-accept-local ipv6cp-accept-remote") { $0.ipv6AcceptLocal && $0.ipv6AcceptRemote },
     WordCase("defaultroute") { $0.defaultRoute },
     WordCase("defaultroute nodefaultroute") { !$0.defaultRoute },
     WordCase("asyncmap a0000") { $0.asyncMap == 0xa0000 },
@@ -208,6 +214,11 @@ let wordCases: [WordCase] = [
     func ifnameMustBeAKernelInterfaceName(_ name: String) {
         #expect(parseError(["ifname", name])?.message
                 == "invalid interface name '\(name)' for ifname option (1 to 15 characters, no '/', ':', '%' or spaces)")
+    }
+
+    @Test(arguments: [("1::1,", "local", "1::1"), ("::,::2", "local", "::"), ("::1,fe80::2", "remote", "fe80::2"), ("x,", "local", "x")])
+    func ipv6IdentifiersMustBeLow64Bits(_ value: String, _ side: String, _ bad: String) {
+        #expect(parseError(["ipv6", value])?.message == "Illegal interface identifier (\(side)): \(bad)")
     }
 
     @Test func msDnsNeedsADottedQuad() {

@@ -97,6 +97,38 @@ struct DataPlaneTests {
         }
     }
 
+    @Test func ipv6LinkLocalPingBothWays() throws {
+        try NetworkNamespace.requirePrivileges()
+        let h = try ChapdHarness(secrets: ChapdProcesses.PtyPairTests.secrets)
+        defer { h.remove() }
+        let nsServer = try NetworkNamespace("srv6")
+        let nsAlice = try NetworkNamespace("alice6")
+        let hookOut = h.directory.appendingPathComponent("ipv6-up.out").path
+        let hook = h.directory.appendingPathComponent("ipv6-up").path
+        try "#!/bin/sh\necho \"ipv6-up $1 $4 $5 LLLOCAL=$LLLOCAL\" >> \(hookOut)\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        chmod(hook, 0o755)
+        let (srv, cli) = try h.startPair(device: Self.server + ["ipv6", "::1,::2"], stdio: Self.alice + ["+ipv6"],
+                                         deviceNamespace: nsServer, stdioNamespace: nsAlice, base: Self.withDataPlane(h))
+        #expect(srv.waitForLog("remote LL address fe80::0000:0000:0000:0002", timeout: 20), "\(srv.log)")
+        #expect(cli.waitForLog("local  LL address fe80::0000:0000:0000:0002", timeout: 5), "\(cli.log)")
+        // IPv4 came up beside it.
+        #expect(srv.waitForLog("remote IP address 10.1.0.2", timeout: 5), "\(srv.log)")
+        // Only the link-local address IPV6CP agreed (no kernel-made one); DAD takes a moment.
+        let addresses = try nsServer.run(["ip", "-6", "-o", "addr", "show", "dev", "chapd0"])
+        #expect(addresses.output.contains("inet6 fe80::1/64"), "\(addresses.output)")
+        #expect(addresses.output.components(separatedBy: "inet6").count == 2, "\(addresses.output)")
+        usleep(2_500_000)
+        let ping = try nsServer.run(["ping", "-6", "-c", "5", "-i", "0.2", "-W", "3", "fe80::2%chapd0"], check: false)
+        #expect(ping.output.contains("5 packets transmitted, 5 received, 0% packet loss"), "\(ping.output)\n\(srv.log)")
+        let back = try nsAlice.run(["ping", "-6", "-c", "5", "-i", "0.2", "-W", "3", "fe80::1%chapd0"], check: false)
+        #expect(back.output.contains("5 packets transmitted, 5 received, 0% packet loss"), "\(back.output)")
+        let hooks = (try? String(contentsOfFile: hookOut, encoding: .utf8)) ?? ""
+        #expect(hooks.contains("ipv6-up chapd0 fe80::0000:0000:0000:0001 fe80::0000:0000:0000:0002 LLLOCAL=fe80::0000:0000:0000:0001"), "\(hooks)")
+        srv.signal(SIGTERM)
+        #expect(srv.wait(timeout: 15).status == 5)
+        #expect(cli.wait(timeout: 15).status == 16)
+    }
+
     @Test func noInterfaceCapabilityIsRefusedAtStartUpWithTheRemedy() throws {
         try NetworkNamespace.requirePrivileges()
         let h = try ChapdHarness(secrets: "")

@@ -54,23 +54,43 @@ struct TunInterface {
         close(tun.fd)
     }
 
-    func configureIPv4(local: UInt32, remote: UInt32, mtu: Int) throws(DataPlaneError) {
+    func bringUp(mtu: Int) throws(DataPlaneError) {
         guard chapd_if_set_mtu(name, Int32(mtu)) == 0 else { throw DataPlaneError("Couldn't set MTU of \(name)", errno: errno) }
+        guard chapd_if_up(name) == 0 else { throw DataPlaneError("Couldn't bring \(name) up", errno: errno) }
+    }
+
+    func configureIPv4(local: UInt32, remote: UInt32) throws(DataPlaneError) {
         guard chapd_if_set_ipv4(name, local, remote) == 0 else {
             throw DataPlaneError("Couldn't set addresses of \(name)", errno: errno)
         }
-        guard chapd_if_up(name) == 0 else { throw DataPlaneError("Couldn't bring \(name) up", errno: errno) }
+    }
+
+    /// IPV6CP opened: IPv6 on, with only the link-local address IPV6CP agreed (no kernel-made
+    /// one: addr_gen_mode none), fe80::IDENTIFIER/64.
+    func configureIPv6(localIdentifier: UInt64) throws(DataPlaneError) {
+        writeSysctl("net/ipv6/conf/\(name)/addr_gen_mode", "1")
+        writeSysctl("net/ipv6/conf/\(name)/disable_ipv6", "0")
+        var address = [UInt8](repeating: 0, count: 16)
+        address[0] = 0xfe
+        address[1] = 0x80
+        for i in 0..<8 { address[8 + i] = UInt8(truncatingIfNeeded: localIdentifier >> (56 - 8 * UInt64(i))) }
+        guard chapd_if_add_ipv6(name, address, 64) == 0 else {
+            throw DataPlaneError("Couldn't set the link-local address of \(name)", errno: errno)
+        }
+    }
+
+    private func writeSysctl(_ key: String, _ value: String) {
+        let fd = open("/proc/sys/" + key, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = value.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
     }
 
     /// Without IPV6CP the kernel must not run IPv6 over the interface (link-local address,
     /// router solicitations): nothing would carry it. Best effort: a kernel without IPv6 has
     /// no such file.
     func disableIPv6() {
-        let path = "/proc/sys/net/ipv6/conf/\(name)/disable_ipv6"
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = write(fd, "1", 1)
-        close(fd)
+        writeSysctl("net/ipv6/conf/\(name)/disable_ipv6", "1")
     }
 
     /// pppd's defaultroute: only when the system has none. Returns whether one was added.

@@ -5,7 +5,10 @@ import Logging
 /// They run with pppd's arguments and environment, without waiting; a missing script is
 /// skipped, and a failing one is logged — it never stops the daemon.
 public struct HookRunner: Sendable {
-    public enum Hook: String, Sendable { case authUp = "auth-up", authDown = "auth-down", ipUp = "ip-up", ipDown = "ip-down" }
+    public enum Hook: String, Sendable {
+        case authUp = "auth-up", authDown = "auth-down", ipUp = "ip-up", ipDown = "ip-down"
+        case ipv6Up = "ipv6-up", ipv6Down = "ipv6-down"
+    }
 
     public struct LinkFacts: Sendable {
         public var interfaceName: String
@@ -15,6 +18,9 @@ public struct HookRunner: Sendable {
         public var userName: String = ""
         public var localAddress: String = ""
         public var remoteAddress: String = ""
+        /// fe80:: link-local addresses from IPV6CP (pppd's LLLOCAL / LLREMOTE).
+        public var linkLocalAddress: String = ""
+        public var linkRemoteAddress: String = ""
         public var ipparam: String = ""
         public var linkName: String = ""
         public init(interfaceName: String, device: String, speed: Int) {
@@ -39,6 +45,8 @@ public struct HookRunner: Sendable {
             return [f.interfaceName, f.peerName, f.userName, f.device, String(f.speed)]
         case .ipUp, .ipDown:
             return [f.interfaceName, f.device, String(f.speed), f.localAddress, f.remoteAddress, f.ipparam]
+        case .ipv6Up, .ipv6Down:
+            return [f.interfaceName, f.device, String(f.speed), f.linkLocalAddress, f.linkRemoteAddress, f.ipparam]
         }
     }
 
@@ -54,6 +62,8 @@ public struct HookRunner: Sendable {
         if !f.peerName.isEmpty { env["PEERNAME"] = f.peerName }
         if !f.localAddress.isEmpty { env["IPLOCAL"] = f.localAddress }
         if !f.remoteAddress.isEmpty { env["IPREMOTE"] = f.remoteAddress }
+        if !f.linkLocalAddress.isEmpty { env["LLLOCAL"] = f.linkLocalAddress }
+        if !f.linkRemoteAddress.isEmpty { env["LLREMOTE"] = f.linkRemoteAddress }
         if !f.linkName.isEmpty { env["LINKNAME"] = f.linkName }
         if !f.ipparam.isEmpty { env["IPPARAM"] = f.ipparam }
         return env

@@ -50,6 +50,9 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         var channel: Channel?
         var addedDefaultRoute = false
         var closed = false
+        /// Which network protocols are up on it; it is removed when neither is.
+        var ipv4 = false
+        var ipv6 = false
         init(tun: TunInterface) { self.tun = tun }
     }
 
@@ -93,9 +96,10 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             start = end
             for frame in frames where !finished {
                 record(.received, frame)
-                if frame.protocolNumber == 0x0021, let channel = interface?.channel, session.carriesIPv4 {
-                    // The data path: IPv4 straight to the interface, one write per packet
-                    // (a TUN write is one packet, so writes must never be coalesced).
+                if let channel = interface?.channel,
+                   (frame.protocolNumber == 0x0021 && session.carriesIPv4) || (frame.protocolNumber == 0x0057 && session.carriesIPv6) {
+                    // The data path: IP straight to the interface, one write per packet (a
+                    // TUN write is one packet, so writes must never be coalesced).
                     session.ipDeliveredToInterface(octets: frame.information.count)
                     channel.writeAndFlush(ByteBuffer(bytes: frame.information), promise: nil)
                     continue
@@ -204,11 +208,41 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 hookFacts.localAddress = dottedQuad(local)
                 hookFacts.remoteAddress = dottedQuad(remote)
                 if let dataPlane {
-                    guard bringUpInterface(local: local, remote: remote, plan: dataPlane) else { break }
+                    guard let state = ensureInterface(plan: dataPlane) else { break }
+                    do {
+                        try state.tun.configureIPv4(local: local, remote: remote)
+                    } catch {
+                        failInterface(error)
+                        break
+                    }
+                    state.ipv4 = true
+                    if dataPlane.defaultRoute && !state.addedDefaultRoute {
+                        switch state.tun.addDefaultRouteIfNone() {
+                        case .success(true): state.addedDefaultRoute = true
+                        case .success(false): logger.warning("not replacing existing default route")
+                        case .failure(let error): logger.warning("\(error)")
+                        }
+                    }
                 }
                 hooks?.run(.ipUp, facts: hookFacts)
             case .ipDown:
-                takeDownInterface()
+                takeDown(.ipDown) { $0.ipv4 = false }
+            case .ipv6Up(let local, let remote):
+                hookFacts.linkLocalAddress = linkLocalText(local)
+                hookFacts.linkRemoteAddress = linkLocalText(remote)
+                if let dataPlane {
+                    guard let state = ensureInterface(plan: dataPlane) else { break }
+                    do {
+                        try state.tun.configureIPv6(localIdentifier: local)
+                    } catch {
+                        failInterface(error)
+                        break
+                    }
+                    state.ipv6 = true
+                }
+                hooks?.run(.ipv6Up, facts: hookFacts)
+            case .ipv6Down:
+                takeDown(.ipv6Down) { $0.ipv6 = false }
             case .finished(let status):
                 finish(status)
             }
@@ -226,7 +260,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             outputDrops += 1
             return
         }
-        if logger.logLevel <= .debug && frame.protocolNumber != 0x0021 {
+        if logger.logLevel <= .debug && frame.protocolNumber != 0x0021 && frame.protocolNumber != 0x0057 {
             logger.debug("sent [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
         }
         record(.sent, frame)
@@ -284,52 +318,48 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             context.channel.close(promise: nil)
         }
         if let state = interface, !state.closed {
-            // ip-down is still running: the interface (and the process) stay until it is done.
-            deferredFinish = status
-            return
+            if state.ipv4 || state.ipv6 {
+                removeInterface(state)
+            } else {
+                // ip-down is still running: the interface (and the process) stay until it is done.
+                deferredFinish = status
+                return
+            }
         }
         onFinished(status)
     }
 
     // MARK: The data plane
 
-    /// IPCP opened: create and configure the interface, then start carrying IP. False when
-    /// the interface could not be made (the link is then ended with status 1, as pppd's
-    /// "Couldn't create new ppp unit").
-    private func bringUpInterface(local: UInt32, remote: UInt32, plan: DataPlanePlan) -> Bool {
-        guard let context else { return false }
+    /// The link's interface, created (up, MTU set, IPv6 off until IPV6CP opens) when the
+    /// first network protocol opens. nil when it could not be made: the link is then ended
+    /// with status 1, as pppd's "Couldn't create new ppp unit".
+    private func ensureInterface(plan: DataPlanePlan) -> InterfaceState? {
+        if let interface { return interface }
+        guard let context else { return nil }
         let tun: TunInterface
         do {
             tun = try TunInterface.create(pattern: plan.namePattern)
         } catch {
-            logger.error("\(error)")
-            perform(session.close(reason: "Failed to create interface", exitStatus: ExitStatus.fatalError, now: now))
-            return false
+            failInterface(error)
+            return nil
         }
         do {
             tun.disableIPv6()
-            try tun.configureIPv4(local: local, remote: remote, mtu: session.interfaceMTU)
+            try tun.bringUp(mtu: session.interfaceMTU)
         } catch {
-            logger.error("\(error)")
             close(tun.fd)
-            perform(session.close(reason: "Failed to configure interface", exitStatus: ExitStatus.fatalError, now: now))
-            return false
+            failInterface(error)
+            return nil
         }
         logger.info("Using interface \(tun.name)")
         hookFacts.interfaceName = tun.name
         let state = InterfaceState(tun: tun)
         interface = state
-        if plan.defaultRoute {
-            switch tun.addDefaultRouteIfNone() {
-            case .success(true): state.addedDefaultRoute = true
-            case .success(false): logger.warning("not replacing existing default route")
-            case .failure(let error): logger.warning("\(error)")
-            }
-        }
         // Each read is one packet: the buffer must hold the largest the MTU allows, and never
         // shrink (an adaptive allocator would truncate the next large packet).
         NIOPipeBootstrap(group: context.eventLoop)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: max(session.interfaceMTU, 576)))
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: max(session.interfaceMTU, 1280)))
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TunHandler(driver: self)) }
             }
@@ -355,38 +385,44 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                     }
                 }
             }
-        return true
+        return state
     }
 
-    /// IPCP went down: ip-down runs while the interface still exists, then it is removed.
-    private func takeDownInterface() {
+    private func failInterface(_ error: Error) {
+        logger.error("\(error)")
+        if let state = interface { removeInterface(state) }
+        perform(session.close(reason: "Failed to create interface", exitStatus: ExitStatus.fatalError, now: now))
+    }
+
+    /// A network protocol went down: its hook runs while the interface still exists; the
+    /// interface is removed once no protocol is up on it.
+    private func takeDown(_ hook: HookRunner.Hook, _ mark: (InterfaceState) -> Void) {
         guard let state = interface else {
-            hooks?.run(.ipDown, facts: hookFacts)
+            hooks?.run(hook, facts: hookFacts)
             return
         }
-        _ = state.channel?.setOption(.autoRead, value: false)
+        mark(state)
+        let last = !state.ipv4 && !state.ipv6
+        if last { _ = state.channel?.setOption(.autoRead, value: false) }
+        guard let hooks else {
+            if last { removeInterface(state) }
+            return
+        }
         let loop = context?.eventLoop
-        let remove: @Sendable () -> Void = { [self] in
-            loop?.execute { self.removeInterface(state) }
+        hooks.run(hook, facts: hookFacts) { [self] in
+            loop?.execute { if !state.ipv4 && !state.ipv6 { self.removeInterface(state) } }
         }
-        if let hooks {
-            hooks.run(.ipDown, facts: hookFacts, completion: remove)
-            // A hook that never ends must not keep the interface (or chapd) for ever.
-            loop?.scheduleTask(in: .seconds(10)) { self.removeInterface(state) }
-        } else {
-            removeInterface(state)
-        }
+        // A hook that never ends must not keep the interface (or chapd) for ever.
+        if last { loop?.scheduleTask(in: .seconds(10)) { self.removeInterface(state) } }
     }
 
     private func removeInterface(_ state: InterfaceState) {
         guard !state.closed else { return }
         state.closed = true
         if state.addedDefaultRoute { state.tun.removeDefaultRoute() }
-        if let channel = state.channel {
-            channel.close(promise: nil)
-        } else {
-            // Still being attached: the attach completion sees `closed` and closes it.
-        }
+        // Closing the descriptor removes the interface; one still being attached is closed by
+        // the attach completion, which sees `closed`.
+        state.channel?.close(promise: nil)
         if interface === state { interface = nil }
         if let status = deferredFinish {
             deferredFinish = nil
@@ -394,18 +430,24 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    /// A packet the kernel routed into the interface: frame it onto the line if IPv4 may
-    /// cross and the line can take it; otherwise drop and count it.
+    /// A packet the kernel routed into the interface: frame it onto the line if its family
+    /// may cross and the line can take it; otherwise drop and count it.
     func packetFromInterface(_ packet: ByteBuffer) {
-        // The kernel routes IPv6 (router solicitations, say) into every interface: only
-        // IPv4 (version nibble 4) crosses while IPCP is open.
         let version = packet.getInteger(at: packet.readerIndex, as: UInt8.self).map { $0 >> 4 }
-        guard !finished, version == 4, session.carriesIPv4, let context, context.channel.isWritable else {
+        let proto: UInt16
+        switch version {
+        case 4 where session.carriesIPv4: proto = 0x0021
+        case 6 where session.carriesIPv6: proto = 0x0057
+        default:
+            session.ipDiscardedFromInterface()
+            return
+        }
+        guard !finished, let context, context.channel.isWritable else {
             session.ipDiscardedFromInterface()
             return
         }
         session.ipSentToLine(octets: packet.readableBytes)
-        send(PPPFrame(protocolNumber: 0x0021, information: Array(packet.readableBytesView)))
+        send(PPPFrame(protocolNumber: proto, information: Array(packet.readableBytesView)))
     }
 
     func flushLine() {

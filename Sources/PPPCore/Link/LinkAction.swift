@@ -14,6 +14,9 @@ public enum LinkAction: Hashable, Sendable {
     /// IPCP opened: both addresses in host order (pppd's ip-up).
     case ipUp(local: UInt32, remote: UInt32)
     case ipDown(local: UInt32, remote: UInt32)
+    /// IPV6CP opened: the interface identifiers of both link-local addresses (ipv6-up).
+    case ipv6Up(local: UInt64, remote: UInt64)
+    case ipv6Down(local: UInt64, remote: UInt64)
     /// The link is over: the edge closes the line and the process exits with this status
     /// (pppd's exit codes).
     case finished(exitStatus: Int32)

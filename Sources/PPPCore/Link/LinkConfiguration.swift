@@ -5,6 +5,9 @@ public struct LinkConfiguration: Sendable {
     /// nil: `noip`, IPCP is not run (and a peer's IPCP gets a Protocol-Reject).
     public var ipcp: IPCPConfiguration?
     public var ipcpTimers: NegotiationTimers
+    /// nil unless `+ipv6` (or `ipv6 LOCAL,REMOTE`): IPV6CP is then run beside IPCP.
+    public var ipv6cp: IPV6CPConfiguration?
+    public var ipv6cpTimers = NegotiationTimers()
     /// The peer must authenticate to us (`auth`/`require-chap`, `chap-callin` on callin).
     public var requirePeerAuthentication: Bool
     /// Our authenticator's settings; used when the peer agreed to authenticate.

@@ -8,7 +8,7 @@ import PPPPackets
 public struct LinkSession: Sendable {
     /// The machines that own a timer, in the order their expiries are handled when
     /// deadlines coincide (declaration order, never a hash order).
-    enum Machine: Int, CaseIterable, Sendable { case lcp, ipcp, authenticator, peer, echo }
+    enum Machine: Int, CaseIterable, Sendable { case lcp, ipcp, ipv6cp, authenticator, peer, echo }
 
     public let configuration: LinkConfiguration
     private let secrets: any SecretLookup
@@ -16,6 +16,8 @@ public struct LinkSession: Sendable {
 
     private var lcp: NegotiationAutomaton<LCPPolicy>
     private var ipcp: NegotiationAutomaton<IPCPPolicy>?
+    /// nil unless `+ipv6`: then a peer's IPV6CP is negotiated instead of Protocol-Rejected.
+    private var ipv6cp: NegotiationAutomaton<IPV6CPPolicy>?
     /// Exists only while LCP is Opened: everything authentication learned dies with the
     /// LCP negotiation it belongs to, so a renegotiation must authenticate afresh (RFC 1661
     /// §3.5; pppd's auth state is reset by lcp_down).
@@ -28,6 +30,7 @@ public struct LinkSession: Sendable {
     public private(set) var counters = LinkCounters()
     private var deadlines = TimerTable<Machine>()
     private var ipAddresses: (local: UInt32, remote: UInt32)?
+    private var ipv6Identifiers: (local: UInt64, remote: UInt64)?
     private var finished = false
 
     /// What one LCP negotiation's authentication phase learned, in both directions.
@@ -62,6 +65,11 @@ public struct LinkSession: Sendable {
         if let ipcpConfiguration = configuration.ipcp {
             self.ipcp = NegotiationAutomaton(
                 protocolNumber: .ipcp, policy: IPCPPolicy(configuration: ipcpConfiguration), timers: configuration.ipcpTimers)
+        }
+        if let ipv6cpConfiguration = configuration.ipv6cp {
+            self.ipv6cp = NegotiationAutomaton(
+                protocolNumber: .ipv6cp, policy: IPV6CPPolicy(configuration: ipv6cpConfiguration, random: magicNumbers),
+                timers: configuration.ipv6cpTimers)
         }
     }
 
@@ -118,6 +126,11 @@ public struct LinkSession: Sendable {
         case .ipcp where ipcp != nil:
             guard let packet = parse(information, proto, into: &out) else { break }
             handleIPCP(ipcp!.receive(packet, now: now), now: now, into: &out)
+        case .ipv6cp where ipv6cp != nil:
+            guard let packet = parse(information, proto, into: &out) else { break }
+            handleIPV6CP(ipv6cp!.receive(packet, now: now), now: now, into: &out)
+        case .ipv6:
+            counters.ipPacketsDropped += 1
         default:
             rejectProtocol(protocolNumber, information, into: &out)
         }
@@ -134,6 +147,8 @@ public struct LinkSession: Sendable {
             case .lcp: handleLCP(lcp.timeout(now: now), now: now, into: &out)
             case .ipcp:
                 if let actions = ipcp?.timeout(now: now) { handleIPCP(actions, now: now, into: &out) }
+            case .ipv6cp:
+                if let actions = ipv6cp?.timeout(now: now) { handleIPV6CP(actions, now: now, into: &out) }
             case .authenticator:
                 if var a = auth?.authenticator {
                     let actions = a.timeout(now: now, using: &random)
@@ -165,6 +180,11 @@ public struct LinkSession: Sendable {
     /// counts them) and drops interface packets with `ipDiscardedFromInterface`.
     public var carriesIPv4: Bool {
         phase == .network && ipAddresses != nil && ipcp?.state == .opened
+    }
+
+    /// IPv6 may cross the link: IPV6CP Opened on agreed interface identifiers.
+    public var carriesIPv6: Bool {
+        phase == .network && ipv6Identifiers != nil && ipv6cp?.state == .opened
     }
 
     /// The interface's MTU: the peer's MRU, or our `mtu` if smaller.
@@ -267,14 +287,31 @@ public struct LinkSession: Sendable {
         }
         phase = .network
         out.append(.phase(.network))
+        guard ipcp != nil || ipv6cp != nil else {
+            closeLCP("No network protocols running", now: now, into: &out)
+            return
+        }
         if var machine = ipcp {
             var actions = machine.open(now: now)
             actions += machine.up(now: now)
             ipcp = machine
             handleIPCP(actions, now: now, into: &out)
-        } else {
-            closeLCP("No network protocols running", now: now, into: &out)
         }
+        if var machine = ipv6cp, phase == .network {
+            var actions = machine.open(now: now)
+            actions += machine.up(now: now)
+            ipv6cp = machine
+            handleIPV6CP(actions, now: now, into: &out)
+        }
+    }
+
+    /// pppd's np_finished: LCP closes once no network protocol is still negotiating or open.
+    private var anyNetworkProtocolRunning: Bool {
+        func running(_ state: NegotiationState?) -> Bool {
+            guard let state else { return false }
+            return ![.initial, .starting, .closed, .stopped].contains(state)
+        }
+        return running(ipcp?.state) || running(ipv6cp?.state)
     }
 
     private mutating func lcpDown(now: Instant, into out: inout [LinkAction]) {
@@ -290,6 +327,11 @@ public struct LinkSession: Sendable {
             let actions = machine.down(now: now)
             ipcp = machine
             handleIPCP(actions, now: now, into: &out)
+        }
+        if var machine = ipv6cp, machine.state != .initial {
+            let actions = machine.down(now: now)
+            ipv6cp = machine
+            handleIPV6CP(actions, now: now, into: &out)
         }
         // The next LCP negotiation starts with no address rule from this one's secret.
         ipcp?.policy.allowedRemote = nil
@@ -329,6 +371,10 @@ public struct LinkSession: Sendable {
                     let a = machine.protocolRejected(now: now)
                     ipcp = machine
                     handleIPCP(a, now: now, into: &out)
+                } else if proto == .ipv6cp, var machine = ipv6cp {
+                    let a = machine.protocolRejected(now: now)
+                    ipv6cp = machine
+                    handleIPV6CP(a, now: now, into: &out)
                 } else if proto == .chap {
                     out.append(.log(.warning, "peer rejected CHAP"))
                 }
@@ -366,7 +412,37 @@ public struct LinkSession: Sendable {
                 }
             case .thisLayerFinished:
                 // pppd's np_finished: the last network protocol is gone.
-                if lcp.state == .opened {
+                if lcp.state == .opened && !anyNetworkProtocolRunning {
+                    closeLCP("No network protocols running", now: now, into: &out)
+                }
+            case .thisLayerStarted: break
+            case .log(let level, let text): out.append(.log(level, text))
+            case .protocolRejected, .echoReplyReceived, .loopbackDetected: break
+            }
+        }
+    }
+
+    private mutating func handleIPV6CP(_ actions: [NegotiationAction], now: Instant, into out: inout [LinkAction]) {
+        for action in actions {
+            switch action {
+            case .send(let packet):
+                out.append(.send(protocolNumber: PPPProtocol.ipv6cp.rawValue, information: packet.bytes))
+            case .setTimer(let t): deadlines[.ipv6cp] = t
+            case .cancelTimer: deadlines[.ipv6cp] = nil
+            case .thisLayerUp:
+                guard let negotiated = ipv6cp?.policy.negotiatedIdentifiers else { break }
+                exitStatus = ExitStatus.ok
+                ipv6Identifiers = negotiated
+                out.append(.log(.notice, "local  LL address \(linkLocalText(negotiated.local))"))
+                out.append(.log(.notice, "remote LL address \(linkLocalText(negotiated.remote))"))
+                out.append(.ipv6Up(local: negotiated.local, remote: negotiated.remote))
+            case .thisLayerDown:
+                if let ids = ipv6Identifiers {
+                    out.append(.ipv6Down(local: ids.local, remote: ids.remote))
+                    ipv6Identifiers = nil
+                }
+            case .thisLayerFinished:
+                if lcp.state == .opened && !anyNetworkProtocolRunning {
                     closeLCP("No network protocols running", now: now, into: &out)
                 }
             case .thisLayerStarted: break
