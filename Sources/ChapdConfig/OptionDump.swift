@@ -46,6 +46,17 @@ extension ChapdOptions {
         case "mtu": return mtu.map(String.init)
         case "ifname": return interfaceName.map(q)
         case "unit": return unit.map(String.init)
+        case "ipv6":
+            guard ipv6LocalIdentifier != nil || ipv6RemoteIdentifier != nil else { return nil }
+            func text(_ id: UInt64?) -> String {
+                guard let id else { return "" }
+                return "::" + (0..<4).map { String((id >> (48 - 16 * UInt64($0))) & 0xffff, radix: 16) }.joined(separator: ":")
+            }
+            return text(ipv6LocalIdentifier) + "," + text(ipv6RemoteIdentifier)
+        case "ipv6cp-restart": return String(ipv6cpRestart)
+        case "ipv6cp-max-configure": return String(ipv6cpMaxConfigure)
+        case "ipv6cp-max-failure": return String(ipv6cpMaxFailure)
+        case "ipv6cp-max-terminate": return String(ipv6cpMaxTerminate)
         case "asyncmap": return "0x" + String(asyncMap, radix: 16)
         case "lcp-restart": return String(lcpRestart)
         case "lcp-max-configure": return String(lcpMaxConfigure)

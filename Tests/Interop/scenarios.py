@@ -187,23 +187,27 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         name="dialin-dataplane",
-        description="pppd dials in; chapd, in a network namespace of the harness's with its TUN "
-                    "interface there, authenticates it; the VM pings chapd 20 times and moves 1 MiB "
-                    "each way through the link, checksummed",
-        guest=GuestSpec(linger=LINGER, pppd_options=CLIENT_OPTS, chap_secrets=f'alice server "{SECRET}" *\n',
+        description="pppd dials in with +ipv6; chapd, in a network namespace of the harness's with its "
+                    "TUN interface there, authenticates it; the VM pings chapd 20 times over IPv4 and 5 "
+                    "times over IPv6 link-local, and moves 1 MiB each way through the link, checksummed",
+        guest=GuestSpec(linger=LINGER, pppd_options=[o for o in CLIENT_OPTS if o != "noipv6"] + ["+ipv6"],
+                        chap_secrets=f'alice server "{SECRET}" *\n',
                         when_up="ping -c 20 10.1.0.1\n"
+                                "sleep 2; ping6 -c 5 -I ppp0 fe80::1\n"
                                 f"yes chapd-interop-up | head -c {TRANSFER} | nc 10.1.0.1 5001\n"
                                 "nc 10.1.0.1 5002 </dev/null | sha256sum\n"),
         netns=True,
         host_cmd=["ip", "netns", "exec", "{netns}", "sh", "-c",
                   "python3 {dir}/dataplane-server.py & exec \"$@\"", "chapd-in-netns",
                   "{chapd}", "{pty}", "115200", "optionsdir", "{dir}", "name", "server", "remotename", "alice",
-                  "auth", "require-chap", "10.1.0.1:10.1.0.2", "chap-secrets", "{dir}/chap-secrets",
+                  "auth", "require-chap", "10.1.0.1:10.1.0.2", "ipv6", "::1,::2", "chap-secrets", "{dir}/chap-secrets",
                   "local", "debug", "nodetach"],
         host_files={"chap-secrets": f'alice server "{SECRET}" 10.1.0.2\n', "dataplane-server.py": DATAPLANE_SERVER},
         expect_guest=[
             "CHAP authentication succeeded: Access granted",
             "GUEST-UP 20 packets transmitted, 20 packets received, 0% packet loss",
+            "local  LL address fe80::0000:0000:0000:0002",  # pppd took the identifier chapd suggested
+            "GUEST-UP 5 packets transmitted, 5 packets received, 0% packet loss",
             f"GUEST-UP {DOWN_SHA}  -",
             "GUEST-UP-DONE",
         ],
