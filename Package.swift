@@ -65,6 +65,12 @@ let package = Package(
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
         .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "PPPCapture", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["SharedVectors", "ChapdConfig"]),
+        .testTarget(name: "ChapdRuntimeTests", dependencies: [
+            "ChapdRuntime", "PPPCore", "PPPFraming", "PPPPackets",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "ChapSecrets", "CLineSupport"]),
     ],
     swiftLanguageModes: [.v6]

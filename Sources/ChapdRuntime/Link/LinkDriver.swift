@@ -70,6 +70,9 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         self.onFinished = onFinished
     }
 
+    /// What the link counted so far (tests and, later, the control socket read it).
+    var counters: LinkCounters { session.counters }
+
     private var now: Instant { Instant(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds - origin.uptimeNanoseconds)) }
 
     // MARK: Channel events

@@ -216,6 +216,24 @@ enum LinkFixtures {
         #expect(pair.logA.contains("No response to 3 echo-requests"), "\(pair.logA)")
     }
 
+    @Test func ipCrossesOnlyWhileIPCPIsOpen() {
+        var pair = LinkPair(a: LinkFixtures.server(), b: LinkFixtures.alice(), secrets: LinkFixtures.secrets)
+        #expect(!pair.a.carriesIPv4)
+        pair.run(until: .seconds(30)) { $0.a.carriesIPv4 && $0.b.carriesIPv4 }
+        #expect(pair.a.carriesIPv4)
+        #expect(pair.a.interfaceMTU == 1500)
+        pair.a.ipDeliveredToInterface(octets: 84)
+        pair.a.ipSentToLine(octets: 60)
+        #expect(pair.a.counters.ipPacketsIn == 1 && pair.a.counters.ipOctetsIn == 84)
+        #expect(pair.a.counters.ipPacketsOut == 1 && pair.a.counters.ipOctetsOut == 60)
+        // The peer closes IPCP: no IP from then on; what arrives is counted and dropped.
+        let down = pair.a.receive(protocolNumber: 0x8021, information: [5, 9, 0, 4], now: pair.now)
+        #expect(down.contains(.ipDown(local: 0x0a01_0001, remote: 0x0a01_0002)))
+        #expect(!pair.a.carriesIPv4)
+        _ = pair.a.receive(protocolNumber: 0x0021, information: [0x45, 0, 0, 20], now: pair.now)
+        #expect(pair.a.counters.ipPacketsDropped == 1)
+    }
+
     @Test func sameSeedSameTranscript() {
         func transcript() -> [LinkAction] {
             var pair = LinkPair(a: LinkFixtures.server(), b: LinkFixtures.alice(requireAuth: true), secrets: LinkFixtures.secrets, seed: 42)
