@@ -39,6 +39,9 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
 
     /// nil: `nodataplane`.
     private let dataPlane: DataPlanePlan?
+    /// Decides CHAP Responses when the session verifies externally (RADIUS).
+    private let verifier: (any ExternalVerifier)?
+    private let verificationContext: VerificationContext
     /// The interface while IPCP is up (and, after it went down, until ip-down has run).
     private var interface: InterfaceState?
     /// The link ended while ip-down was still running: report this status once it is done.
@@ -59,9 +62,13 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     init(
         session: LinkSession, logger: Logger, capture: CaptureWriter?, hooks: HookRunner?,
         hookFacts: HookRunner.LinkFacts, dataPlane: DataPlanePlan? = nil,
+        verifier: (any ExternalVerifier)? = nil, verificationContext: VerificationContext? = nil,
         onFinished: @escaping @Sendable (Int32) -> Void
     ) {
         self.dataPlane = dataPlane
+        self.verifier = verifier
+        self.verificationContext = verificationContext
+            ?? VerificationContext(device: hookFacts.device, port: 0, isSerial: false, ipparam: hookFacts.ipparam)
         self.session = session
         self.logger = logger
         self.capture = capture
@@ -187,6 +194,18 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                         timer = nil
                         guard !finished else { return }
                         perform(session.timeout(now: now))
+                    }
+                }
+            case .verify(let request):
+                guard let verifier, let loop = context?.eventLoop else {
+                    logger.error("CHAP: no verification backend configured")
+                    perform(session.verdict(.reject(.backendUnavailable, message: nil), identifier: request.identifier, now: now))
+                    break
+                }
+                verifier.verify(request, context: verificationContext) { [self] verdict in
+                    loop.execute {
+                        guard !self.finished else { return }
+                        self.perform(self.session.verdict(verdict, identifier: request.identifier, now: self.now))
                     }
                 }
             case .setFraming(let f):

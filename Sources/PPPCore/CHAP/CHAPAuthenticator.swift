@@ -7,9 +7,13 @@ public struct CHAPAuthenticator: Sendable {
     public typealias Action = CHAPAction<Outcome>
 
     public enum Outcome: Hashable, Sendable {
-        /// First successful authentication: `name` is the name secrets were looked up for
-        /// (the Response's, or `remotename`); `match` carries the line's address rules.
-        case peerAuthenticated(name: [UInt8], match: SecretMatch)
+        /// A Response arrived for the outstanding Challenge: the owner decides and answers
+        /// with `verdict(_:identifier:now:using:)`. Until then further Responses with that
+        /// identifier are not verified again.
+        case verificationNeeded(CHAPVerificationRequest)
+        /// First successful authentication: `name` is the name that was verified (the
+        /// Response's, or `remotename`); `authorization` what the backend granted.
+        case peerAuthenticated(name: [UInt8], authorization: CHAPAuthorization)
         /// The peer has failed; the link should end. `name` is nil if it never answered.
         case peerFailed(name: [UInt8]?, reason: FailureReason)
     }
@@ -23,6 +27,8 @@ public struct CHAPAuthenticator: Sendable {
         case timeout
         /// A re-challenge was answered under a different name than the first success.
         case nameChanged
+        /// The backend could not decide (every RADIUS server timed out, say).
+        case backendUnavailable
     }
 
     public enum Phase: Hashable, Sendable {
@@ -38,7 +44,7 @@ public struct CHAPAuthenticator: Sendable {
     }
 
     public let configuration: CHAPAuthenticatorConfiguration
-    private let digest: any CHAPDigest
+    private let registry: CHAPDigestRegistry
     private let challengeLengths: ClosedRange<Int>
 
     public private(set) var phase: Phase = .initial
@@ -49,6 +55,10 @@ public struct CHAPAuthenticator: Sendable {
 
     private var nextIdentifier: UInt8?
     private var outstanding: Outstanding?
+    /// The Challenge whose Response awaits the owner's verdict.
+    private var verifying: (challenge: Outstanding, name: [UInt8])?
+    /// Responses dropped because their identifier's verdict was still pending.
+    public private(set) var responsesWhileVerifying = 0
     /// The last identifier answered and its Success/Failure, resent for duplicate Responses.
     private var lastAnswer: CHAPPacket?
     private var badResponses = 0
@@ -75,7 +85,7 @@ public struct CHAPAuthenticator: Sendable {
             throw CHAPError(.invalidConfiguration, "max-bad-auth must not be negative")
         }
         self.configuration = configuration
-        self.digest = digest
+        self.registry = registry
         self.challengeLengths = lengths
     }
 
@@ -88,16 +98,36 @@ public struct CHAPAuthenticator: Sendable {
         return sendNewChallenge(now: now, using: &rng)
     }
 
-    /// Handles a CHAP packet from the peer; only Responses concern the authenticator.
+    /// Handles a CHAP packet from the peer and, with the chap-secrets backend, decides a
+    /// Response at once (the verdict's actions follow in the same list).
     public mutating func receive(_ packet: CHAPPacket, now: Instant, secrets: some SecretLookup,
+                                 using rng: inout some RandomNumberGenerator) -> [Action] {
+        var actions: [Action] = []
+        for action in receive(packet, now: now, using: &rng) {
+            if case .outcome(.verificationNeeded(let request)) = action {
+                let verdict = CHAPVerification.verdict(for: request, secrets: secrets, registry: registry)
+                actions += self.verdict(verdict, identifier: request.identifier, now: now, using: &rng)
+            } else {
+                actions.append(action)
+            }
+        }
+        return actions
+    }
+
+    /// Handles a CHAP packet from the peer; only Responses concern the authenticator. A
+    /// Response to the outstanding Challenge yields `.verificationNeeded`.
+    public mutating func receive(_ packet: CHAPPacket, now: Instant,
                                  using rng: inout some RandomNumberGenerator) -> [Action] {
         guard case .response(let id, let value, let responseName) = packet,
               phase == .authenticating || phase == .authenticated || phase == .failed else {
             return []
         }
+        if let pending = verifying, pending.challenge.identifier == id {
+            responsesWhileVerifying += 1
+            return [.log(.debug, "CHAP: Response id=0x\(String(id, radix: 16)) discarded: its verdict is pending")]
+        }
         if let current = outstanding, current.identifier == id, phase != .failed {
-            return verify(value: value, responseName: responseName, against: current, now: now,
-                          secrets: secrets, using: &rng)
+            return requestVerification(value: value, responseName: responseName, against: current)
         }
         if let answer = lastAnswer, answer.identifier == id {
             // RFC 1994 §4.1: a repeated Response gets the same verdict, not a second check.
@@ -133,6 +163,7 @@ public struct CHAPAuthenticator: Sendable {
     public mutating func stop() -> [Action] {
         phase = .stopped
         outstanding = nil
+        verifying = nil
         guard timer != nil else { return [] }
         timer = nil
         return [.cancelTimer]
@@ -161,24 +192,49 @@ public struct CHAPAuthenticator: Sendable {
         return .setTimer(deadline: deadline)
     }
 
-    private mutating func verify(value: [UInt8], responseName: [UInt8], against current: Outstanding,
-                                 now: Instant, secrets: some SecretLookup,
-                                 using rng: inout some RandomNumberGenerator) -> [Action] {
+    private mutating func requestVerification(value: [UInt8], responseName: [UInt8], against current: Outstanding) -> [Action] {
         outstanding = nil
-        timer = nil
-        var actions: [Action] = [.cancelTimer]
         let name = configuration.remoteName ?? responseName
+        verifying = (current, name)
+        var actions: [Action] = []
+        if timer != nil {
+            // No retransmission while the verdict is pending: the peer has answered.
+            timer = nil
+            actions.append(.cancelTimer)
+        }
+        let request = CHAPVerificationRequest(
+            identifier: current.identifier, name: name, responseName: responseName, server: configuration.name,
+            algorithm: configuration.algorithm, challenge: current.value, response: value,
+            isReauthentication: authenticatedName != nil)
+        actions.append(.outcome(.verificationNeeded(request)))
+        return actions
+    }
+
+    /// The owner's verdict on the Response to Challenge `identifier`. A verdict for any other
+    /// identifier, or after the machine stopped, is stale and ignored.
+    public mutating func verdict(_ verdict: CHAPVerdict, identifier: UInt8, now: Instant,
+                                 using rng: inout some RandomNumberGenerator) -> [Action] {
+        guard phase != .stopped, let pending = verifying, pending.challenge.identifier == identifier else {
+            return [.log(.debug, "CHAP: stale verdict for id=0x\(String(identifier, radix: 16)) ignored")]
+        }
+        verifying = nil
+        let current = pending.challenge
+        let name = pending.name
         let quotedName = PPPDText.quoted(name)
+        var actions: [Action] = []
 
         var failure: FailureReason?
-        let match = secrets.lookup(client: name, server: configuration.name)
-        if let match {
-            let ok = digest.verify(response: value, identifier: current.identifier, secret: match.secret,
-                                   challenge: current.value)
-            if !ok { failure = .wrongResponse }
-        } else {
-            actions.append(.log(.error, "No CHAP secret found for authenticating \(quotedName)"))
-            failure = .noSecret
+        var failureText = configuration.failureMessage
+        var authorization: CHAPAuthorization?
+        switch verdict {
+        case .accept(let granted):
+            authorization = granted
+        case .reject(let reason, let message):
+            failure = reason
+            if let message { failureText = message }
+            if reason == .noSecret {
+                actions.append(.log(.error, "No CHAP secret found for authenticating \(quotedName)"))
+            }
         }
         if failure == nil, let first = authenticatedName, first != name {
             actions.append(.log(.warning, "CHAP: re-challenge answered as \(quotedName), not \(PPPDText.quoted(first))"))
@@ -187,7 +243,7 @@ public struct CHAPAuthenticator: Sendable {
 
         if let failure {
             actions.append(.log(.warning, "Peer \(quotedName) failed CHAP authentication"))
-            let reply = CHAPPacket.failure(identifier: current.identifier, message: configuration.failureMessage)
+            let reply = CHAPPacket.failure(identifier: current.identifier, message: failureText)
             lastAnswer = reply
             actions.append(.send(reply))
             badResponses += 1
@@ -198,15 +254,16 @@ public struct CHAPAuthenticator: Sendable {
             return actions + fail(name: name, reason: failure, logs: [])
         }
 
-        guard let match else { return actions }  // unreachable: no match always fails above
-        let reply = CHAPPacket.success(identifier: current.identifier, message: configuration.successMessage)
+        guard let authorization else { return actions }
+        let reply = CHAPPacket.success(identifier: current.identifier,
+                                       message: authorization.successMessage ?? configuration.successMessage)
         lastAnswer = reply
         actions.append(.send(reply))
         badResponses = 0
         if authenticatedName == nil {
             authenticatedName = name
             phase = .authenticated
-            actions.append(.outcome(.peerAuthenticated(name: name, match: match)))
+            actions.append(.outcome(.peerAuthenticated(name: name, authorization: authorization)))
         } else {
             actions.append(.log(.debug, "CHAP: peer \(quotedName) re-authenticated"))
         }

@@ -17,6 +17,9 @@ public enum LinkAction: Hashable, Sendable {
     /// IPV6CP opened: the interface identifiers of both link-local addresses (ipv6-up).
     case ipv6Up(local: UInt64, remote: UInt64)
     case ipv6Down(local: UInt64, remote: UInt64)
+    /// The authenticator needs a verdict the edge provides (`verifyExternally`): answer with
+    /// `LinkSession.verdict(_:identifier:now:)`.
+    case verify(CHAPVerificationRequest)
     /// The link is over: the edge closes the line and the process exits with this status
     /// (pppd's exit codes).
     case finished(exitStatus: Int32)
@@ -50,6 +53,7 @@ public enum ExitStatus {
     public static let negotiationFailed: Int32 = 10
     public static let peerAuthFailed: Int32 = 11
     public static let idleTimeout: Int32 = 12
+    public static let connectTime: Int32 = 13
     public static let peerDead: Int32 = 15
     public static let hangup: Int32 = 16
     public static let loopback: Int32 = 17

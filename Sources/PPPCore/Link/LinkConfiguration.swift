@@ -19,6 +19,9 @@ public struct LinkConfiguration: Sendable {
     public var echoFailure: Int = 0
     /// `lcp-echo-adaptive`: skip an echo when the peer sent something in the interval.
     public var echoAdaptive = false
+    /// The edge decides CHAP Responses (RADIUS): the session emits `.verify` and waits for
+    /// `verdict(_:identifier:now:)`. Otherwise the secrets given to the session decide at once.
+    public var verifyExternally = false
 
     public init(lcp: LCPConfiguration, lcpTimers: NegotiationTimers = .init(), ipcp: IPCPConfiguration?,
                 ipcpTimers: NegotiationTimers = .init(), requirePeerAuthentication: Bool,

@@ -8,7 +8,7 @@ import PPPPackets
 public struct LinkSession: Sendable {
     /// The machines that own a timer, in the order their expiries are handled when
     /// deadlines coincide (declaration order, never a hash order).
-    enum Machine: Int, CaseIterable, Sendable { case lcp, ipcp, ipv6cp, authenticator, peer, echo }
+    enum Machine: Int, CaseIterable, Sendable { case lcp, ipcp, ipv6cp, authenticator, peer, echo, session }
 
     public let configuration: LinkConfiguration
     private let secrets: any SecretLookup
@@ -25,8 +25,14 @@ public struct LinkSession: Sendable {
     private var echo: LCPEchoMonitor?
 
     public private(set) var phase: LinkPhase = .dead
+    /// Why the link ended (or would, if it ended now).
+    public private(set) var end: LinkEnd = .negotiationEnded
+    /// A network protocol reached Opened (pppd's np_up): the link counts as a success.
+    public private(set) var networkWasUp = false
     /// pppd's `status`: what the process exits with if the link ended now.
-    public private(set) var exitStatus: Int32 = ExitStatus.negotiationFailed
+    public var exitStatus: Int32 { end.exitStatus(networkWasUp: networkWasUp) }
+    /// What authentication granted the peer (nil until it authenticated).
+    public private(set) var authorization: CHAPAuthorization?
     public private(set) var counters = LinkCounters()
     private var deadlines = TimerTable<Machine>()
     private var ipAddresses: (local: UInt32, remote: UInt32)?
@@ -88,16 +94,35 @@ public struct LinkSession: Sendable {
     /// The line hung up.
     public mutating func lowerDown(now: Instant) -> [LinkAction] {
         var out: [LinkAction] = []
-        exitStatus = ExitStatus.hangup
+        end = .hangup
         handleLCP(lcp.down(now: now), now: now, into: &out)
         return finish(out)
     }
 
     /// Ask the link to end (SIGTERM: "User request", exit 5).
     public mutating func close(reason: String, exitStatus status: Int32, now: Instant) -> [LinkAction] {
+        close(reason: reason, end: LinkEnd(exitStatus: status), now: now)
+    }
+
+    /// Ask the link to end for this reason (TermReq with `reason`).
+    public mutating func close(reason: String, end why: LinkEnd, now: Instant) -> [LinkAction] {
         var out: [LinkAction] = []
-        exitStatus = status
+        end = why
         closeLCP(reason, now: now, into: &out)
+        return finish(out)
+    }
+
+    /// The edge's verdict on a `.verify` request. One for an identifier no longer awaited
+    /// (a re-negotiation, a link that ended) is dropped.
+    public mutating func verdict(_ verdict: CHAPVerdict, identifier: UInt8, now: Instant) -> [LinkAction] {
+        var out: [LinkAction] = []
+        if var a = auth?.authenticator {
+            let actions = a.verdict(verdict, identifier: identifier, now: now, using: &random)
+            auth?.authenticator = a
+            handleAuthenticator(actions, now: now, into: &out)
+        } else {
+            out.append(.log(.debug, "CHAP: verdict for id=0x\(String(identifier, radix: 16)) dropped: no authentication in progress"))
+        }
         return finish(out)
     }
 
@@ -161,6 +186,10 @@ public struct LinkSession: Sendable {
                     auth?.peer = p
                     handlePeer(actions, now: now, into: &out)
                 }
+            case .session:
+                out.append(.log(.notice, "Session timeout: connect time expired"))
+                end = .sessionTimeout
+                closeLCP("Session timeout", now: now, into: &out)
             case .echo:
                 if var e = echo {
                     let actions = e.timeout(now: now)
@@ -225,7 +254,7 @@ public struct LinkSession: Sendable {
 
         if configuration.requirePeerAuthentication && !agreed.peerAuthenticatesWithCHAP {
             out.append(.log(.warning, "peer refused to authenticate: terminating link"))
-            exitStatus = ExitStatus.peerAuthFailed
+            end = .peerAuthenticationFailed(nil)
             closeLCP("peer refused to authenticate", now: now, into: &out)
             return
         }
@@ -250,7 +279,7 @@ public struct LinkSession: Sendable {
                 handleAuthenticator(actions, now: now, into: &out)
             } catch {
                 out.append(.log(.error, "\(error)"))
-                exitStatus = ExitStatus.fatalError
+                end = .fatalError
                 closeLCP("Authentication failed", now: now, into: &out)
                 return
             }
@@ -263,7 +292,7 @@ public struct LinkSession: Sendable {
                 handlePeer(actions, now: now, into: &out)
             } catch {
                 out.append(.log(.error, "\(error)"))
-                exitStatus = ExitStatus.fatalError
+                end = .fatalError
                 closeLCP("Failed to authenticate ourselves to peer", now: now, into: &out)
                 return
             }
@@ -385,7 +414,7 @@ public struct LinkSession: Sendable {
                     handleEcho(a, now: now, into: &out)
                 }
             case .loopbackDetected:
-                exitStatus = ExitStatus.loopback
+                end = .loopback
             }
         }
     }
@@ -400,7 +429,7 @@ public struct LinkSession: Sendable {
             case .thisLayerUp:
                 guard let negotiated = ipcp?.policy.negotiatedAddresses else { break }
                 // pppd's np_up: from here the link counts as a success.
-                exitStatus = ExitStatus.ok
+                networkWasUp = true
                 ipAddresses = negotiated
                 out.append(.log(.notice, "local  IP address \(dottedQuad(negotiated.local))"))
                 out.append(.log(.notice, "remote IP address \(dottedQuad(negotiated.remote))"))
@@ -431,7 +460,7 @@ public struct LinkSession: Sendable {
             case .cancelTimer: deadlines[.ipv6cp] = nil
             case .thisLayerUp:
                 guard let negotiated = ipv6cp?.policy.negotiatedIdentifiers else { break }
-                exitStatus = ExitStatus.ok
+                networkWasUp = true
                 ipv6Identifiers = negotiated
                 out.append(.log(.notice, "local  LL address \(linkLocalText(negotiated.local))"))
                 out.append(.log(.notice, "remote LL address \(linkLocalText(negotiated.remote))"))
@@ -460,15 +489,33 @@ public struct LinkSession: Sendable {
             case .setTimer(let t): deadlines[.authenticator] = t
             case .cancelTimer: deadlines[.authenticator] = nil
             case .log(let level, let text): out.append(.log(level, text))
-            case .outcome(.peerAuthenticated(let name, let match)):
+            case .outcome(.verificationNeeded(let request)):
+                if configuration.verifyExternally {
+                    out.append(.verify(request))
+                } else if var a = auth?.authenticator {
+                    let verdict = CHAPVerification.verdict(for: request, secrets: secrets)
+                    let actions = a.verdict(verdict, identifier: request.identifier, now: now, using: &random)
+                    auth?.authenticator = a
+                    handleAuthenticator(actions, now: now, into: &out)
+                }
+            case .outcome(.peerAuthenticated(let name, let granted)):
                 guard auth != nil else { break }
                 let peerName = String(decoding: name, as: UTF8.self)
                 auth?.peerAuthenticated = true
                 auth?.peerName = peerName
+                authorization = granted
                 out.append(.log(.notice, "Peer \(peerName) authenticated with CHAP"))
                 if var machine = ipcp {
-                    machine.policy.allowedRemote = match.addresses
+                    if let address = granted.remoteAddress {
+                        machine.policy.allowedRemote = [.network(address: address, prefixLength: 32, negated: false)]
+                    } else {
+                        machine.policy.allowedRemote = granted.addresses
+                    }
                     ipcp = machine
+                }
+                if let limit = granted.sessionTimeout, deadlines[.session] == nil {
+                    // RADIUS Session-Timeout, from the first authentication (pppd's maxconnect).
+                    deadlines[.session] = now + limit
                 }
                 if configuration.peer?.waitForPeerAuthentication == true, var p = auth?.peer {
                     let a = p.peerAuthenticatedToUs(now: now, secrets: secrets)
@@ -476,8 +523,8 @@ public struct LinkSession: Sendable {
                     handlePeer(a, now: now, into: &out)
                 }
                 checkAuthenticationComplete(now: now, into: &out)
-            case .outcome(.peerFailed):
-                exitStatus = ExitStatus.peerAuthFailed
+            case .outcome(.peerFailed(_, let reason)):
+                end = .peerAuthenticationFailed(reason)
                 closeLCP("Authentication failed", now: now, into: &out)
             }
         }
@@ -495,7 +542,7 @@ public struct LinkSession: Sendable {
                 auth?.weAuthenticated = true
                 checkAuthenticationComplete(now: now, into: &out)
             case .outcome(.failed):
-                exitStatus = ExitStatus.authTopeerFailed
+                end = .authenticationToPeerFailed
                 closeLCP("Failed to authenticate ourselves to peer", now: now, into: &out)
             }
         }
@@ -510,7 +557,7 @@ public struct LinkSession: Sendable {
             case .cancelTimer: deadlines[.echo] = nil
             case .log(let level, let text): out.append(.log(level, text))
             case .peerDead:
-                exitStatus = ExitStatus.peerDead
+                end = .echoTimeout
                 closeLCP("Peer not responding", now: now, into: &out)
             }
         }
@@ -533,7 +580,7 @@ public struct LinkSession: Sendable {
         }
         if packet.isForAuthenticator {
             guard var a = auth?.authenticator else { counters.discarded += 1; return }
-            let actions = a.receive(packet, now: now, secrets: secrets, using: &random)
+            let actions = a.receive(packet, now: now, using: &random)
             auth?.authenticator = a
             handleAuthenticator(actions, now: now, into: &out)
         } else {

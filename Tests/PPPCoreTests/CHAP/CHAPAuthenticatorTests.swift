@@ -103,7 +103,7 @@ import Testing
         let actions = auth.receive(answer(id, value), now: .seconds(1), secrets: secrets, using: &rng)
         #expect(actions.sent() == [.success(identifier: id, message: bytes("Access granted"))])
         let match = try #require(secrets.lookup(client: bytes("alice"), server: bytes("server")))
-        #expect(actions.outcomes() == [.peerAuthenticated(name: bytes("alice"), match: match)])
+        #expect(actions.outcomes() == [.peerAuthenticated(name: bytes("alice"), authorization: CHAPAuthorization(addresses: match.addresses))])
         #expect(actions.cancelsTimer())
         #expect(actions.timer() == nil)
         #expect(auth.phase == .authenticated)
