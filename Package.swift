@@ -5,7 +5,10 @@
 //   words:     PPPWords (pppd's getword grammar, shared by secrets and options files)
 //   secrets:   ChapSecrets (chap-secrets grammar, matching, store)
 //   core:      PPPCore (RFC 1661 automaton, LCP/IPCP policy, CHAP machines, link phases) — sans-IO
-//   capture:   CPcap + PPPCapture (libpcap writing and reading)
+//   iSCSI:     ISCSIChap (iSCSI text keys, CHAP initiator/target, login PDUs and machine, over PPPCore's
+//              digest registry) — sans-IO
+//   capture:   CPcap + PPPCapture (libpcap writing and reading), ISCSICapture (TCP reassembly of
+//              iSCSI logins from pcap records, over PPPCapture and ISCSIChap)
 //   config:    ChapdConfig (pppd option words -> configuration)
 //   I/O edge:  ChapdRuntime (NIO over the line's fd, timers, signals, hooks)
 //   programs:  chapd, chapctl, chapd-bench
@@ -34,6 +37,10 @@ let package = Package(
             "PPPPackets", "ChapSecrets",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "ISCSIChap", dependencies: [
+            "PPPCore", "ChapSecrets",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
         .target(name: "ChapdConfig", dependencies: ["PPPWords"]),
@@ -60,6 +67,7 @@ let package = Package(
         .testTarget(name: "PPPWordsTests", dependencies: ["PPPWords"]),
         .testTarget(name: "PPPPacketsTests", dependencies: ["SharedVectors", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapSecretsTests", dependencies: ["SharedVectors", "ChapSecrets"]),
+        .testTarget(name: "ISCSIChapTests", dependencies: ["ISCSIChap", "PPPCore", "ChapSecrets"]),
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
         .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "PPPCapture", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["SharedVectors", "ChapdConfig"]),
