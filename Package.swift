@@ -43,6 +43,7 @@ let package = Package(
         ]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
+        .target(name: "ISCSICapture", dependencies: ["PPPCapture", "ISCSIChap", "PPPCore", "ChapSecrets"]),
         .target(name: "ChapdConfig", dependencies: ["PPPWords"]),
         .target(name: "CLineSupport"),
         .target(name: "ChapdRuntime", dependencies: [
@@ -55,7 +56,7 @@ let package = Package(
         ]),
         .executableTarget(name: "chapd", dependencies: ["ChapdRuntime", "ChapdConfig"]),
         .executableTarget(name: "chapctl", dependencies: [
-            "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture",
+            "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ISCSIChap", "ISCSICapture",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -67,7 +68,7 @@ let package = Package(
         .testTarget(name: "PPPWordsTests", dependencies: ["PPPWords"]),
         .testTarget(name: "PPPPacketsTests", dependencies: ["SharedVectors", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapSecretsTests", dependencies: ["SharedVectors", "ChapSecrets"]),
-        .testTarget(name: "ISCSIChapTests", dependencies: ["ISCSIChap", "PPPCore", "ChapSecrets"]),
+        .testTarget(name: "ISCSIChapTests", dependencies: ["ISCSIChap", "ISCSICapture", "PPPCapture", "PPPCore", "ChapSecrets"]),
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
         .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "PPPCapture", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["SharedVectors", "ChapdConfig"]),

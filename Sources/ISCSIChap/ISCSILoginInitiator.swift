@@ -220,7 +220,8 @@ public struct ISCSILoginInitiator: Sendable {
         }
     }
 
-    var currentStage: ISCSILoginStage {
+    /// The login stage the machine is in (for naming where a failure happened).
+    public var currentStage: ISCSILoginStage {
         switch phase {
         case .idle, .authMethodSent, .algorithmsSent, .responseSent: return .securityNegotiation
         case .operationalSent: return .loginOperationalNegotiation
@@ -261,6 +262,10 @@ public struct ISCSILoginInitiator: Sendable {
         case .responseSent:
             report.targetAcceptedUs = false
             message = "the target refused our CHAP response: \(status)"
+            if report.algorithm == .sha256, r.statusClass == 2, r.statusDetail != 1 {
+                // tgt answers CHAP_A=7 and then computes SHA-1 (its own number for it).
+                message += "; a target that numbers SHA-1 as 7 (tgt does) takes our SHA-256 response for a malformed SHA-1 one: offer md5 or sha1 to such a target"
+            }
         case .algorithmsSent:
             message = "the target refused the CHAP algorithms offered (\(configuration.chap.algorithms.map(\.description).joined(separator: ", "))): \(status)"
         default:

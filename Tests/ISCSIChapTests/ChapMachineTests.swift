@@ -275,7 +275,7 @@ let targetSecret = Secret("target-secret-9")
     @Test func targetRefusesAMutualChallengeOver1024Octets() throws {
         var p = try Pair(initiator: .init(name: "alice", secret: alice), target: .init(outgoing: (name: "tgt", secret: targetSecret)))
         _ = try p.challenge()
-        let keys = [ISCSITextPair("CHAP_N", "alice"), ISCSITextPair("CHAP_R", ISCSIBinaryValue.encodeHex([UInt8](repeating: 0, count: 32))),
+        let keys = [ISCSITextPair("CHAP_N", "alice"), ISCSITextPair("CHAP_R", ISCSIBinaryValue.encodeHex([UInt8](repeating: 0, count: 16))),
                     ISCSITextPair("CHAP_I", "3"), ISCSITextPair("CHAP_C", ISCSIBinaryValue.encodeHex([UInt8](repeating: 1, count: 1025)))]
         #expect(p.target.receiveResponse(keys).map(\.name)
                 == .failure(ISCSIChapFailure(.malformedValue, "the initiator's CHAP_C is 1025 octets (at most 1024)")))
