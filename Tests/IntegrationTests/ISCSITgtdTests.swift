@@ -258,27 +258,31 @@ struct ISCSITgtdTests {
         #expect(object?["targetAcceptedUs"] as? Bool == true)
     }
 
-    /// libiscsi's iscsi-inq (a real initiator) logs in with CHAP while tcpdump captures
-    /// loopback; chapctl inspect then checks its CHAP_R against two chap-secrets stores.
-    @Test func realInitiatorCaptureIsVerifiedByInspect() throws {
+    /// Runs libiscsi's iscsi-inq against `t` with `url` while tcpdump captures loopback;
+    /// returns the capture's path.
+    func capturedInquiry(_ t: TgtdHarness, url: String) throws -> String {
         guard let inq = which("iscsi-inq", in: ["/usr/bin"]) else {
-            Issue.record("iscsi-inq is not installed (scripts/setup.sh --tests installs libiscsi-bin)")
-            return
+            throw HarnessError("iscsi-inq is not installed (scripts/setup.sh --tests installs libiscsi-bin)")
         }
         guard let tcpdump = which("tcpdump", in: ["/usr/bin", "/usr/sbin"]) else {
-            Issue.record("tcpdump is not installed (scripts/setup.sh --tests installs it)")
-            return
+            throw HarnessError("tcpdump is not installed (scripts/setup.sh --tests installs it)")
         }
-        let t = try target()
-        defer { t.stop() }
-        let capture = t.directory.appendingPathComponent("login.pcap").path
-        let dump = try Capture(tcpdump, ["-i", "lo", "-U", "-Z", "root", "-w", capture, "tcp port \(t.port)"], in: t.directory)
+        let capture = t.directory.appendingPathComponent("login-\(UUID().uuidString).pcap").path
+        let dump = try Capture(tcpdump, ["-i", "lo", "--immediate-mode", "-U", "-Z", "root", "-w", capture, "tcp port \(t.port)"], in: t.directory)
         defer { dump.stop() }
-        let url = "iscsi://alice%\(Self.aliceSecret)@\(t.portal)/\(TgtdHarness.targetName)/1"
         let inquiry = try run(inq, [url])
         dump.stop()
         #expect(inquiry.status == 0, "\(inquiry.output)\n\(t.log)")
         #expect(inquiry.output.contains("Product:VIRTUAL-DISK"), "\(inquiry.output)")
+        return capture
+    }
+
+    /// libiscsi's iscsi-inq (a real initiator) logs in with CHAP while tcpdump captures
+    /// loopback; chapctl inspect then checks its CHAP_R against two chap-secrets stores.
+    @Test func realInitiatorCaptureIsVerifiedByInspect() throws {
+        let t = try target()
+        defer { t.stop() }
+        let capture = try capturedInquiry(t, url: "iscsi://alice%\(Self.aliceSecret)@\(t.portal)/\(TgtdHarness.targetName)/1")
 
         let good = try t.secretFile("good-secrets", "alice \(TgtdHarness.targetName) \(Self.aliceSecret)")
         let bad = try t.secretFile("bad-secrets", "alice * some-other-secret")
@@ -294,26 +298,54 @@ struct ISCSITgtdTests {
         #expect(wrong.status == 0, "\(wrong.output)")
         #expect(wrong.output.contains("; secret: WRONG SECRET\n"), "\(wrong.output)")
     }
+
+    /// Mutual CHAP from the real initiator (libiscsi's target_user/target_password URL
+    /// arguments): inspect checks both directions, and names the target's answer WRONG
+    /// SECRET against a store holding another target secret.
+    @Test func realInitiatorMutualCaptureIsVerifiedBothWays() throws {
+        let t = try target(outgoing: true)
+        defer { t.stop() }
+        let url = "iscsi://alice%\(Self.aliceSecret)@\(t.portal)/\(TgtdHarness.targetName)/1?target_user=tgtuser&target_password=\(Self.targetSecret)"
+        let capture = try capturedInquiry(t, url: url)
+        let good = try t.secretFile("good-secrets", "alice \(TgtdHarness.targetName) \(Self.aliceSecret)\ntgtuser alice \(Self.targetSecret)")
+        let bad = try t.secretFile("bad-secrets", "alice \(TgtdHarness.targetName) \(Self.aliceSecret)\ntgtuser alice not-the-target-sec")
+        let valid = try run(ChapdHarness.chapctlPath, ["inspect", capture, "--iscsi-port", String(t.port), "--secrets", good])
+        #expect(valid.status == 0, "\(valid.output)")
+        let exchanges = valid.output.split(separator: "\n").filter { $0.hasPrefix("  #") }
+        #expect(exchanges.count == 2, "\(valid.output)")
+        #expect(exchanges.first?.hasSuffix("; secret: valid") == true, "\(valid.output)")
+        #expect(exchanges.last?.contains("initiator \"alice\" challenged target \"tgtuser\" (mutual)") == true, "\(valid.output)")
+        #expect(exchanges.last?.hasSuffix("; secret: valid") == true, "\(valid.output)")
+        let wrong = try run(ChapdHarness.chapctlPath, ["inspect", capture, "--iscsi-port", String(t.port), "--secrets", bad, "--json"])
+        #expect(wrong.status == 0, "\(wrong.output)")
+        let lines = wrong.output.split(separator: "\n").filter { $0.contains("\"type\":\"exchange\"") }
+        #expect(lines.count == 2, "\(wrong.output)")
+        #expect(lines.first?.contains("\"secret\":\"valid\"") == true, "\(wrong.output)")
+        #expect(lines.last?.contains("\"secret\":\"WRONG SECRET\"") == true, "\(wrong.output)")
+        #expect(!wrong.output.contains(Self.targetSecret))
+    }
 }
 }
 
-/// tcpdump running in the background until `stop()` (SIGINT, which flushes the file).
+/// tcpdump running in the background until `stop()`. The child inherits the test thread's
+/// blocked signals (SIGINT and SIGTERM stay pending), so it is stopped with SIGKILL; with
+/// `--immediate-mode -U` tcpdump has written every packet as it came, so nothing is lost.
 final class Capture {
-    let pid: pid_t
+    let process = Process()
     let logPath: String
+    private var stopped = false
 
     init(_ tool: String, _ arguments: [String], in directory: URL) throws {
         logPath = directory.appendingPathComponent("capture-\(UUID().uuidString).log").path
-        let logFD = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        defer { close(logFD) }
-        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
-        defer { close(null) }
-        let argv = ([tool] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = chapd_spawn(tool, argv, null, null, logFD, &child)
-        guard rc == 0 else { throw HarnessError("cannot start \(tool): \(String(cString: strerror(rc)))") }
-        pid = child
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = log
+        try process.run()
+        try? log.close()
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").contains("listening on") { return }
@@ -323,14 +355,11 @@ final class Capture {
         throw HarnessError("\(tool) did not start capturing: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
     }
 
-    private var stopped = false
-
     func stop() {
         guard !stopped else { return }
         stopped = true
-        usleep(300_000)  // let the last segments reach the capture
-        kill(pid, SIGINT)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        usleep(500_000)  // let the last segments reach the capture
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 }
