@@ -21,7 +21,9 @@ final class TgtdHarness {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         chmod(directory.path, 0o755)
         port = try Self.freePort()
-        controlPort = UInt16(20000 + Int(getpid() % 20000))
+        // tgtd's control "port" only names its socket, /var/run/tgtd/socket.N, and must be
+        // below 32768 (tgtd refuses 39171 as "out of range"): derived from the free port.
+        controlPort = 1000 + port % 30000
         logPath = directory.appendingPathComponent("tgtd.log").path
         let backing = directory.appendingPathComponent("disk.img").path
         guard FileManager.default.createFile(atPath: backing, contents: nil), truncate(backing, 4 << 20) == 0 else {
@@ -337,7 +339,9 @@ final class Capture {
 
     init(_ tool: String, _ arguments: [String], in directory: URL) throws {
         logPath = directory.appendingPathComponent("capture-\(UUID().uuidString).log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+            throw HarnessError("cannot create \(logPath)")
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
