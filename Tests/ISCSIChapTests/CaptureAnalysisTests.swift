@@ -37,6 +37,7 @@ struct SyntheticCapture {
         let frame: [UInt8]
         switch linkType {
         case 113: frame = [0, fromInitiator ? 4 : 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00] + ip + tcp
+        case 276: frame = [0x08, 0x00, 0, 0, 0, 0, 0, 1, 0, 1, fromInitiator ? 4 : 0, 6, 0, 0, 0, 0, 0, 0, 0, 0] + ip + tcp
         case 0: frame = [2, 0, 0, 0] + ip + tcp
         default: frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + ip + tcp
         }
@@ -124,6 +125,11 @@ struct OneSecret: SecretLookup {
         #expect(a.exchanges.count == 1)
     }
 
+    @Test func linuxCookedV2CapturesAreRead() throws {
+        let a = try #require(ISCSICaptureAnalysis.analyze(try recordedLogin(secret: alice, split: false, linkType: 276).result))
+        #expect(a.exchanges.count == 1)
+    }
+
     @Test func bsdLoopbackCapturesAreRead() throws {
         let a = try #require(ISCSICaptureAnalysis.analyze(try recordedLogin(secret: alice, split: false, linkType: 0).result))
         #expect(a.exchanges.count == 1)
@@ -133,6 +139,15 @@ struct OneSecret: SecretLookup {
         var cap = SyntheticCapture()
         cap.segment([1, 2, 3], fromInitiator: true)
         #expect(ISCSICaptureAnalysis.analyze(cap.result, port: 3261) == nil)
+    }
+
+    @Test func aBrokenTextSegmentIsNamedNotTrapped() throws {
+        var cap = SyntheticCapture()
+        cap.handshake()
+        let bad = ISCSIPDU(header: [0x43] + [UInt8](repeating: 0, count: 47), data: Array("CHAP_A\u{0}".utf8))
+        cap.segment(bad.encoded(), fromInitiator: true)
+        let a = try #require(ISCSICaptureAnalysis.analyze(cap.result))
+        #expect(a.pdus.map(\.problem) == ["text entry without '=' (6 octets)"])
     }
 
     @Test func pppLinkTypesAreNotISCSI() {
