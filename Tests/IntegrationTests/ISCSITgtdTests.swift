@@ -249,6 +249,42 @@ struct ISCSITgtdTests {
         #expect(r.output.contains("FAILED in SecurityNegotiation: the target refused our CHAP response: authentication failure (0x0201)\n"), "\(r.output)")
     }
 
+    @Test func secretsFromAChapSecretsStore() throws {
+        let t = try target(outgoing: true)
+        defer { t.stop() }
+        let store = try t.secretFile("chap-secrets", "alice \(TgtdHarness.targetName) \(Self.aliceSecret)\ntgtuser alice \(Self.targetSecret)")
+        let r = try run(ChapdHarness.chapctlPath, ["iscsi", "login", "--portal", t.portal, "--target", TgtdHarness.targetName,
+                                                   "--user", "alice", "--secrets", store, "--mutual", "--target-user", "tgtuser"])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.output.contains("  we verified the target: yes (\"tgtuser\")\n"), "\(r.output)")
+    }
+
+    /// Refused before any connection: nothing is listening on the port given.
+    @Test func shortSecretIsRefusedBeforeConnecting() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chapd-iscsi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("short").path
+        try "elevenchars\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try run(ChapdHarness.chapctlPath, ["iscsi", "login", "--portal", "127.0.0.1:\(try TgtdHarness.freePort())",
+                                                   "--target", TgtdHarness.targetName, "--user", "alice", "--secret-file", file])
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.output.hasSuffix("FAILED: the initiator secret is 11 octets; iSCSI CHAP secrets must be at least 12 (RFC 7143 §12.1.3)\n"), "\(r.output)")
+    }
+
+    @Test func unreachablePortalExits3() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chapd-iscsi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("secret").path
+        try "\(Self.aliceSecret)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let port = try TgtdHarness.freePort()
+        let r = try run(ChapdHarness.chapctlPath, ["iscsi", "login", "--portal", "127.0.0.1:\(port)",
+                                                   "--target", TgtdHarness.targetName, "--user", "alice", "--secret-file", file])
+        #expect(r.status == 3, "\(r.output)")
+        #expect(r.output.hasSuffix("FAILED: cannot connect to 127.0.0.1:\(port): Connection refused\n"), "\(r.output)")
+    }
+
     @Test func jsonOutcome() throws {
         let t = try target()
         defer { t.stop() }
