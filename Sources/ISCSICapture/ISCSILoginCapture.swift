@@ -84,14 +84,13 @@ public struct ISCSICaptureAnalysis: Hashable, Sendable {
     public var pdus: [CapturedPDU] = []
     public var exchanges: [CapturedCHAPExchange] = []
     /// Records on the port that could not be used, and streams that broke.
-    public var notes: [(frame: Int?, message: String)] = []
+    public var notes: [Note] = []
     public var error: CaptureError?
 
-    public static func == (a: Self, b: Self) -> Bool {
-        a.linkType == b.linkType && a.port == b.port && a.connections == b.connections && a.pdus == b.pdus
-            && a.exchanges == b.exchanges && a.notes.map(\.message) == b.notes.map(\.message)
+    public struct Note: Hashable, Sendable {
+        public var frame: Int?
+        public var message: String
     }
-    public func hash(into h: inout Hasher) { h.combine(pdus) }
 
     /// nil when the capture has no TCP segment to or from `port` (so it is not an iSCSI capture).
     public static func analyze(_ raw: RawCaptureReader.Result, port: UInt16 = 3260) -> ISCSICaptureAnalysis? {
@@ -119,7 +118,7 @@ public struct ISCSICaptureAnalysis: Hashable, Sendable {
                 continue
             }
             sawPort = true
-            if !record.isComplete { a.notes.append((record.frameNumber, "frame \(record.frameNumber) cut short by the snap length")) }
+            if !record.isComplete { a.notes.append(Note(frame: record.frameNumber, message: "frame \(record.frameNumber) cut short by the snap length")) }
             let number: Int
             if let n = connectionIndex[key] {
                 number = n
@@ -143,7 +142,7 @@ public struct ISCSICaptureAnalysis: Hashable, Sendable {
                     }
                 } catch {
                     stream.broken = true
-                    a.notes.append((seg.frameNumber, "connection \(number) \(direction.rawValue): \(error.reason); rest of the stream not decoded"))
+                    a.notes.append(Note(frame: seg.frameNumber, message: "connection \(number) \(direction.rawValue): \(error.reason); rest of the stream not decoded"))
                 }
             }
             streams[number, default: [:]][direction] = stream

@@ -126,7 +126,9 @@ public enum TCPSegmentParser {
 }
 
 /// Puts one direction of a TCP connection back in order: retransmitted octets are dropped,
-/// segments that arrive early wait for the gap to fill. Memory is bounded by what is in flight.
+/// segments that arrive early wait for the gap to fill. The stream starts after the SYN; in a
+/// capture begun mid-connection, at the first segment seen. Memory is bounded: beyond 256
+/// waiting segments the gap is given up (counted in `gaps`) and the stream resumes after it.
 public struct TCPReassembler: Sendable {
     private var next: UInt32?
     private var pending: [UInt32: (frame: Int, bytes: [UInt8])] = [:]
