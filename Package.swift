@@ -5,7 +5,10 @@
 //   words:     PPPWords (pppd's getword grammar, shared by secrets and options files)
 //   secrets:   ChapSecrets (chap-secrets grammar, matching, store)
 //   core:      PPPCore (RFC 1661 automaton, LCP/IPCP policy, CHAP machines, link phases) — sans-IO
-//   capture:   CPcap + PPPCapture (libpcap writing and reading)
+//   iSCSI:     ISCSIChap (iSCSI text keys, CHAP initiator/target, login PDUs and machine, over PPPCore's
+//              digest registry) — sans-IO
+//   capture:   CPcap + PPPCapture (libpcap writing and reading), ISCSICapture (TCP reassembly of
+//              iSCSI logins from pcap records, over PPPCapture and ISCSIChap)
 //   config:    ChapdConfig (pppd option words -> configuration)
 //   I/O edge:  ChapdRuntime (NIO over the line's fd, timers, signals, hooks; the TUN data
 //              plane through CNetSupport's ioctls)
@@ -35,8 +38,13 @@ let package = Package(
             "PPPPackets", "ChapSecrets",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "ISCSIChap", dependencies: [
+            "PPPCore", "ChapSecrets",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
+        .target(name: "ISCSICapture", dependencies: ["PPPCapture", "ISCSIChap", "PPPCore", "ChapSecrets"]),
         .target(name: "ChapdConfig", dependencies: ["PPPWords"]),
         .target(name: "CLineSupport"),
         .target(name: "CNetSupport"),
@@ -50,7 +58,7 @@ let package = Package(
         ]),
         .executableTarget(name: "chapd", dependencies: ["ChapdRuntime", "ChapdConfig"]),
         .executableTarget(name: "chapctl", dependencies: [
-            "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture",
+            "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ISCSIChap", "ISCSICapture",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -62,6 +70,7 @@ let package = Package(
         .testTarget(name: "PPPWordsTests", dependencies: ["PPPWords"]),
         .testTarget(name: "PPPPacketsTests", dependencies: ["SharedVectors", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapSecretsTests", dependencies: ["SharedVectors", "ChapSecrets"]),
+        .testTarget(name: "ISCSIChapTests", dependencies: ["ISCSIChap", "ISCSICapture", "PPPCapture", "PPPCore", "ChapSecrets"]),
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
         .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "PPPCapture", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["SharedVectors", "ChapdConfig"]),

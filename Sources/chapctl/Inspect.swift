@@ -2,6 +2,7 @@ import ArgumentParser
 import ChapSecrets
 import Crypto
 import Foundation
+import ISCSICapture
 import PPPCapture
 import PPPPackets
 
@@ -10,13 +11,17 @@ import PPPPackets
 /// are used for the check only and never printed.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the PPP frames and CHAP exchanges in a pcap capture.",
+        abstract: "Show the PPP frames or iSCSI logins and their CHAP exchanges in a pcap capture.",
         discussion: """
             Reads captures written by chapd's `record` option (DLT_PPP_WITH_DIR) and PPP captures \
             from tcpdump/tshark (DLT_PPP, PPP_SERIAL, PPP_PPPD, PPPoE on Ethernet or Linux cooked). \
             With --secrets FILE, a Response is looked up as (client = responder's name, server = \
             challenger's name) and marked valid, WRONG SECRET, or no secret. Exit status 1 when the \
-            file cannot be read or breaks off part-way (frames before the break are still shown).
+            file cannot be read or breaks off part-way (frames before the break are still shown). \
+            A capture holding TCP traffic to or from --iscsi-port (Ethernet, Linux cooked, loopback or \
+            raw IP) is read as iSCSI: Login PDUs reassembled across segments, their text keys, and each \
+            CHAP_R checked as (client = CHAP_N, server = TargetName) for the initiator and (client = \
+            the target's CHAP_N, server = the initiator's CHAP_N) for mutual CHAP.
             """
     )
 
@@ -29,7 +34,14 @@ struct Inspect: ParsableCommand {
     @Flag(help: "One JSON object per line: each frame, skipped record and exchange, then any error.")
     var json = false
 
+    @Option(help: "TCP port of iSCSI traffic in the capture.")
+    var iscsiPort: UInt16 = 3260
+
     func run() throws {
+        if let raw = try? RawCaptureReader(path: file).read(),
+           let analysis = ISCSICaptureAnalysis.analyze(raw, port: iscsiPort) {
+            return try runISCSI(analysis)
+        }
         let result: CaptureReadResult
         do {
             result = try CaptureReader(path: file).read()
@@ -53,6 +65,27 @@ struct Inspect: ParsableCommand {
             : InspectText.lines(file, result, analysis, verdicts)
         for line in output { print(line) }
         if let error = result.error {
+            if !json { FileHandle.standardError.write(Data("chapctl: \(error.message)\n".utf8)) }
+            throw ExitCode(1)
+        }
+    }
+
+    private func loadStore() throws -> ChapSecretsStore? {
+        guard let secrets else { return nil }
+        do {
+            let s = try ChapSecretsStore(path: secrets)
+            for w in s.warnings { FileHandle.standardError.write(Data("chapctl: \(w)\n".utf8)) }
+            return s
+        } catch {
+            throw InspectFailure(description: "cannot use secrets file: \(error)")
+        }
+    }
+
+    private func runISCSI(_ analysis: ISCSICaptureAnalysis) throws {
+        let verdicts = ISCSIInspect.verdicts(analysis, try loadStore())
+        let output = json ? ISCSIInspect.json(analysis, verdicts) : ISCSIInspect.text(file, analysis, verdicts)
+        for line in output { print(line) }
+        if let error = analysis.error {
             if !json { FileHandle.standardError.write(Data("chapctl: \(error.message)\n".utf8)) }
             throw ExitCode(1)
         }
