@@ -242,4 +242,25 @@ enum LinkFixtures {
         }
         #expect(transcript() == transcript())
     }
+
+    /// Deadlines that coincide (echo and re-challenge both 3 s after the same instant) expire
+    /// in the machines' declaration order (the authenticator before the echo monitor), never a
+    /// hash order: the transcript is the same in every process, so its digest can be pinned.
+    @Test func coincidingTimersGiveOneTranscriptInEveryProcess() {
+        var server = LinkFixtures.server()
+        server.echoInterval = .seconds(3)
+        server.echoFailure = 5
+        server.authenticator?.rechallengeInterval = .seconds(3)
+        var pair = LinkPair(a: server, b: LinkFixtures.alice(requireAuth: true), secrets: LinkFixtures.secrets, seed: 42)
+        pair.run(until: .seconds(10))
+        let text = pair.actionsA.map { "\($0)" }.joined(separator: "\n")
+        var digest: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a
+        for byte in text.utf8 { digest = (digest ^ UInt64(byte)) &* 0x0100_0000_01b3 }
+        let echoesAndChallenges = pair.actionsA.compactMap { action -> String? in
+            guard case .send(let p, let info) = action, (p == 0xc021 && info.first == 9) || (p == 0xc223 && info.first == 1) else { return nil }
+            return p == 0xc021 ? "echo" : "challenge"
+        }
+        #expect(echoesAndChallenges.prefix(5) == ["echo", "challenge", "challenge", "echo", "challenge"], "\(text)")
+        #expect(String(digest, radix: 16) == "cacad0b2e74363ef", "\(text)")
+    }
 }
