@@ -139,6 +139,20 @@ public struct ChapdOptions: Sendable, Equatable {
     public var lcpEchoFailure: Int = 0
     public var lcpEchoAdaptive: Bool = false
 
+    // MARK: RADIUS (pppd's radius plugin)
+    /// `plugin radius.so`: authenticate and account through RADIUS instead of chap-secrets.
+    public var radius: Bool = false
+    /// `radius-config-file FILE`: radcli's radiusclient.conf.
+    public var radiusConfigFile: String = "/etc/radiusclient/radiusclient.conf"
+    /// `radius-acct-interim N`: Interim-Update every N seconds when RADIUS gives no
+    /// Acct-Interim-Interval; 0: none.
+    public var radiusAcctInterim: Int = 0
+    /// `radius-dae-listen HOST:PORT`: accept RFC 5176 Disconnect-Requests there (off by default).
+    public var radiusDAEListen: String?
+    /// `radius-require-message-authenticator` / `radius-allow-unsigned-replies`: whether an
+    /// Access-Accept/Reject without Message-Authenticator is ignored (nil: the servers file decides).
+    public var radiusRequireMessageAuthenticator: Bool?
+
     // MARK: Data plane (the TUN interface IP travels through)
     /// `nodataplane`: no interface; IP is discarded and counted (authentication-only use).
     public var dataPlane: Bool = true

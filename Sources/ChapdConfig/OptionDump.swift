@@ -45,6 +45,10 @@ extension ChapdOptions {
         case "mru": return String(mru)
         case "mtu": return mtu.map(String.init)
         case "ifname": return interfaceName.map(q)
+        case "plugin": return radius ? "radius.so" : nil
+        case "radius-config-file": return q(radiusConfigFile)
+        case "radius-acct-interim": return String(radiusAcctInterim)
+        case "radius-dae-listen": return radiusDAEListen.map(q)
         case "unit": return unit.map(String.init)
         case "ipv6":
             guard ipv6LocalIdentifier != nil || ipv6RemoteIdentifier != nil else { return nil }

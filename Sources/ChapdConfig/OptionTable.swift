@@ -238,6 +238,18 @@ enum OptionTable {
             o.interfaceName = try OptionValues.interfaceName(v, option: "ifname")
         },
         .int("unit", "name the link's interface chapdN", max: 99_999) { $0.unit = $1 },
+        .string("plugin", "radius.so", "pppd's RADIUS plugin by name (any directory): authenticate and account through RADIUS; no other plugin is loaded") {
+            (o: inout ChapdOptions, v: String) throws(OptionValueError) in
+            guard v.split(separator: "/").last == "radius.so" else {
+                throw OptionValueError("chapd does not load plugin '\(v)': only radius.so is understood (RADIUS authentication and accounting, built in)")
+            }
+            o.radius = true
+        },
+        .string("radius-config-file", "FILE", "radiusclient.conf to read (default /etc/radiusclient/radiusclient.conf)") { $0.radiusConfigFile = $1 },
+        .int("radius-acct-interim", "seconds between accounting Interim-Updates when RADIUS sets none; 0 = none (default 0)") { $0.radiusAcctInterim = $1 },
+        .string("radius-dae-listen", "HOST:PORT", "accept RADIUS Disconnect-Requests (RFC 5176) on this UDP address (off by default)") { $0.radiusDAEListen = $1 },
+        .flag("radius-require-message-authenticator", "ignore Access-Accept/Reject without a valid Message-Authenticator", group: "radius-ma") { $0.radiusRequireMessageAuthenticator = true },
+        .flag("radius-allow-unsigned-replies", "accept replies without Message-Authenticator (FreeRADIUS before 3.2.5)", group: "radius-ma") { $0.radiusRequireMessageAuthenticator = false },
         .flag("nodataplane", "no interface: authenticate and run IPCP only, discarding (and counting) IP") { $0.dataPlane = false },
         .noop("noproxyarp", "chapd never adds ARP entries"),
         .noop("-proxyarp", "chapd never adds ARP entries"),
@@ -312,7 +324,6 @@ enum OptionTable {
                   "up_sdnotify", "enable-session", "ms-lanman"] {
             s.append(.unsupported(w, "it does not implement this pppd feature"))
         }
-        for w in ["plugin"] { s.append(.unsupported(w, "it does not load plugins", argument: "ARG")) }
         for w in ["mrru", "bundle", "endpoint", "ipx-network", "ipx-node", "ipx-router-name",
                   "ipx-routing", "vj-max-slots"] {
             s.append(.unsupported(w, "it does not implement this pppd feature", argument: "ARG"))

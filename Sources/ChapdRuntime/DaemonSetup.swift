@@ -38,6 +38,10 @@ public struct DaemonSetup {
         logger.logLevel = level
         self.logger = logger
 
+        if options.radius {
+            throw SetupError(message: "plugin radius.so: RADIUS is not wired into chapd yet", exitStatus: ExitStatus.optionError)
+        }
+
         // Secrets: needed when we authenticate the peer, or answer with chap-secrets.
         let needSecrets = options.requirePeerAuth || (options.canAuthenticateSelf && options.password == nil)
         var secrets: (any SecretLookup)?

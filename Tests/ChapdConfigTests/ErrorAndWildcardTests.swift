@@ -11,7 +11,7 @@ import SharedVectors
         #expect(e?.exitStatus == 2)
     }
 
-    @Test(arguments: ["require-pap", "require-mschap", "require-mschap-v2", "require-eap", "plugin",
+    @Test(arguments: ["require-pap", "require-mschap", "require-mschap-v2", "require-eap",
                       "deflate", "bsdcomp", "require-mppe", "demand", "connect", "disconnect", "persist",
                       "holdoff", "replacedefaultroute", "proxyarp", "ktune", "defaultroute6", "ipx", "pap-timeout",
                       "eap-timeout", "usepeerdns", "multilink"])

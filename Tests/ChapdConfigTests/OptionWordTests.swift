@@ -74,6 +74,10 @@ let wordCases: [WordCase] = [
     WordCase("unit 7") { $0.unit == 7 && $0.interfaceNamePattern == "chapd7" },
     WordCase("unit 3 ifname wan1") { $0.interfaceNamePattern == "wan1" },
     WordCase("nodataplane") { !$0.dataPlane },
+    WordCase("plugin radius.so") { $0.radius },
+    WordCase("plugin /usr/lib/pppd/2.4.9/radius.so radius-config-file /r.conf") { $0.radius && $0.radiusConfigFile == "/r.conf" },
+    WordCase("radius-acct-interim 60 radius-dae-listen 127.0.0.1:3799") { $0.radiusAcctInterim == 60 && $0.radiusDAEListen == "127.0.0.1:3799" },
+    WordCase("radius-allow-unsigned-replies") { $0.radiusRequireMessageAuthenticator == false },
     WordCase("+ipv6") { $0.ipv6Enabled && $0.ipv6LocalIdentifier == nil && $0.ipv6RemoteIdentifier == nil },
     WordCase("+ipv6 noipv6") { !$0.ipv6Enabled },
     WordCase("ipv6 ::1,::2") { $0.ipv6Enabled && $0.ipv6LocalIdentifier == 1 && $0.ipv6RemoteIdentifier == 2 },
@@ -219,6 +223,11 @@ let wordCases: [WordCase] = [
     @Test(arguments: [("1::1,", "local", "1::1"), ("::,::2", "local", "::"), ("::1,fe80::2", "remote", "fe80::2"), ("x,", "local", "x")])
     func ipv6IdentifiersMustBeLow64Bits(_ value: String, _ side: String, _ bad: String) {
         #expect(parseError(["ipv6", value])?.message == "Illegal interface identifier (\(side)): \(bad)")
+    }
+
+    @Test func onlyTheRadiusPluginIsUnderstood() {
+        #expect(parseError(["plugin", "rp-pppoe.so"])?.message
+                == "chapd does not load plugin 'rp-pppoe.so': only radius.so is understood (RADIUS authentication and accounting, built in)")
     }
 
     @Test func msDnsNeedsADottedQuad() {
