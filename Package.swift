@@ -80,7 +80,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "ChapSecrets", "CLineSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "PPPCore", "ChapSecrets", "CLineSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -76,6 +76,11 @@ final class ScriptedLinePeer {
         return new
     }
 
+    /// Forgets received frames matching `match` (so a later wait sees only new ones).
+    func forget(_ match: (PPPFrame) -> Bool) {
+        received.removeAll(where: match)
+    }
+
     /// Reads until a frame matching `match` arrives (nil when `timeout` passes).
     func awaitFrame(timeout: Double, _ match: (PPPFrame) -> Bool) -> PPPFrame? {
         let deadline = Date().addingTimeInterval(timeout)
@@ -101,6 +106,46 @@ final class ScriptedLinePeer {
         }
         try send(0x8021, ControlPacket(code: 1, identifier: 1, data: IPCPOption.ipAddress(address).raw.bytes).bytes)
         try send(0x8021, ControlPacket(code: 2, identifier: ipReq.identifier, data: ipReq.data).bytes)
+    }
+
+    /// Opens LCP only, acknowledging whatever chapd asks (its `<auth chap MD5>` included).
+    /// `renegotiate`: on an open link, our Configure-Request comes first and chapd answers.
+    func openLCP(renegotiate: Bool = false, timeout: Double = 10) throws {
+        if renegotiate {
+            forget { $0.protocolNumber == 0xc021 }
+            try send(0xc021, ControlPacket(code: 1, identifier: 2, data: LCPOption.magicNumber(0x5eed_f00e).raw.bytes).bytes)
+        }
+        guard let lcpRequest = awaitFrame(timeout: timeout, { $0.protocolNumber == 0xc021 && $0.information.first == 1 }),
+              let req = try? ControlPacket(parsing: lcpRequest.information) else {
+            throw HarnessError("no LCP ConfReq from chapd")
+        }
+        if !renegotiate {
+            try send(0xc021, ControlPacket(code: 1, identifier: 1, data: LCPOption.magicNumber(0x5eed_f00d).raw.bytes).bytes)
+        }
+        try send(0xc021, ControlPacket(code: 2, identifier: req.identifier, data: req.data).bytes)
+    }
+
+    /// Plays the rest of `establish` after authentication: IPCP up.
+    func openIPCP(address: UInt32, timeout: Double = 10) throws {
+        guard let ipcpRequest = awaitFrame(timeout: timeout, { $0.protocolNumber == 0x8021 && $0.information.first == 1 }),
+              let ipReq = try? ControlPacket(parsing: ipcpRequest.information) else {
+            throw HarnessError("no IPCP ConfReq from chapd")
+        }
+        try send(0x8021, ControlPacket(code: 1, identifier: 1, data: IPCPOption.ipAddress(address).raw.bytes).bytes)
+        try send(0x8021, ControlPacket(code: 2, identifier: ipReq.identifier, data: ipReq.data).bytes)
+    }
+
+    /// Sends an Echo-Request and waits for its Echo-Reply: the link is alive and reading.
+    func answersEcho(identifier: UInt8, timeout: Double = 5) throws -> Bool {
+        try send(0xc021, Self.echoRequest(identifier: identifier, data: [0xab]))
+        return awaitFrame(timeout: timeout) {
+            $0.protocolNumber == 0xc021 && $0.information.count >= 2 && $0.information[0] == 10 && $0.information[1] == identifier
+        } != nil
+    }
+
+    /// Frames a raw information field with a valid FCS whatever it contains (lying lengths).
+    func sendRaw(_ proto: UInt16, _ information: [UInt8]) throws {
+        try write(encoder.encode(PPPFrame(protocolNumber: proto, information: information), lineIdle: false))
     }
 
     /// An LCP Echo-Request as the peer sends it (its magic, then `data`).
