@@ -7,7 +7,10 @@
 //   core:      PPPCore (RFC 1661 automaton, LCP/IPCP policy, CHAP machines, link phases) — sans-IO
 //   capture:   CPcap + PPPCapture (libpcap writing and reading)
 //   config:    ChapdConfig (pppd option words -> configuration)
-//   I/O edge:  ChapdRuntime (NIO over the line's fd, timers, signals, hooks)
+//   radius:    RADIUS (packet codec, authenticators, radiusclient.conf, client and
+//              Disconnect machines) — sans-IO, beside the core over ChapSecrets' Secret
+//   I/O edge:  ChapdRuntime (NIO over the line's fd, timers, signals, hooks),
+//              RADIUSTransport (NIO UDP driving the RADIUS machines)
 //   programs:  chapd, chapctl, chapd-bench
 import PackageDescription
 
@@ -37,6 +40,16 @@ let package = Package(
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
         .target(name: "ChapdConfig", dependencies: ["PPPWords"]),
+        .target(name: "RADIUS", dependencies: [
+            "ChapSecrets",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "RADIUSTransport", dependencies: [
+            "RADIUS", "ChapSecrets",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .target(name: "CLineSupport"),
         .target(name: "ChapdRuntime", dependencies: [
             "CLineSupport", "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
@@ -48,7 +61,9 @@ let package = Package(
         ]),
         .executableTarget(name: "chapd", dependencies: ["ChapdRuntime", "ChapdConfig"]),
         .executableTarget(name: "chapctl", dependencies: [
-            "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture",
+            "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "RADIUS", "RADIUSTransport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -63,6 +78,13 @@ let package = Package(
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
         .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "PPPCapture", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["SharedVectors", "ChapdConfig"]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "ChapSecrets", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "RADIUSIntegrationTests", dependencies: [
+            "RADIUS", "RADIUSTransport", "ChapSecrets",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "ChapSecrets", "CLineSupport"]),
     ],
     swiftLanguageModes: [.v6]
