@@ -4,8 +4,9 @@
 set -euo pipefail
 packages=(libpcap-dev pkg-config)
 if [ "${1:-}" = "--tests" ]; then
-    # tshark checks captures; the rest runs real pppd in a qemu VM (Tests/Interop).
-    packages+=(tshark ppp qemu-system-x86 busybox-static cpio linux-image-amd64 python3)
+    # tshark checks captures; freeradius (+utils: radclient) is the RADIUS tests' server; the rest
+    # runs real pppd in a qemu VM (Tests/Interop).
+    packages+=(tshark ppp qemu-system-x86 busybox-static cpio linux-image-amd64 python3 freeradius freeradius-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do
