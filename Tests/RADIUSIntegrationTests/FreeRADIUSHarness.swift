@@ -11,6 +11,8 @@ final class FreeRADIUS: @unchecked Sendable {
     static let radclient: String? = ["/usr/bin/radclient"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static let secret = "testing123"
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let users = """
         alice Cleartext-Password := "alicepw"
               Framed-IP-Address = 10.1.2.3,

@@ -153,6 +153,40 @@ struct FreeRADIUSTests {
         #expect(Date().timeIntervalSince(started) >= 2)
     }
 
+    /// The operator's check: `chapctl radius test` with a pppd-style radiusclient.conf.
+    @Test func chapctlRadiusTestExitsZeroOnlyOnAccept() throws {
+        let chapctl = FreeRADIUS.packageRoot.appendingPathComponent(".build/debug/chapctl").path
+        guard FileManager.default.isExecutableFile(atPath: chapctl) else { Issue.record("build chapctl first: \(chapctl)"); return }
+        let server = try FreeRADIUS()
+        defer { server.remove() }
+        let d = server.directory
+        try """
+            authserver 127.0.0.1:\(server.authPort)
+            acctserver 127.0.0.1:\(server.acctPort)
+            servers \(d.path)/servers
+            dictionary /etc/radiusclient/dictionary
+            radius_timeout 2
+            radius_retries 2
+            nas-identifier chapd-1
+
+            """.write(to: d.appendingPathComponent("radiusclient.conf"), atomically: true, encoding: .utf8)
+        try "127.0.0.1 \(FreeRADIUS.secret)\n".write(to: d.appendingPathComponent("servers"), atomically: true, encoding: .utf8)
+        try "alicepw\n".write(to: d.appendingPathComponent("good"), atomically: true, encoding: .utf8)
+        try "wrong\n".write(to: d.appendingPathComponent("bad"), atomically: true, encoding: .utf8)
+        let args = ["radius", "test", "--config", d.appendingPathComponent("radiusclient.conf").path, "--user", "alice", "--secret-file"]
+        let (okStatus, ok) = try run(chapctl, args + [d.appendingPathComponent("good").path, "--acct"], input: "")
+        #expect(okStatus == 0, "\(ok)")
+        #expect(ok.contains("Access-Accept from 127.0.0.1:\(server.authPort)\nReply-Message: Hello, alice\n"), "\(ok)")
+        #expect(ok.contains("    Framed-IP-Address = 10.1.2.3\n"), "\(ok)")
+        #expect(ok.contains("Accounting-Response to Stop"), "\(ok)")
+        #expect(ok.contains("radiusclient.conf:4: option 'dictionary' is ignored by chapd"), "\(ok)")
+        #expect(!ok.contains(FreeRADIUS.secret))
+        let (badStatus, bad) = try run(chapctl, args + [d.appendingPathComponent("bad").path], input: "")
+        #expect(badStatus == 1, "\(bad)")
+        #expect(bad.contains("Reply-Message: Access denied for alice"), "\(bad)")
+        #expect(server.detail.contains("Acct-Terminate-Cause = User-Request"))
+    }
+
     @Test func radclientDisconnectIsAckedForAKnownSessionAndNakedWith503Otherwise() throws {
         guard let radclient = FreeRADIUS.radclient else { Issue.record("radclient missing (freeradius-utils)"); return }
         let listener = try RADIUSDisconnectServer.start(host: "127.0.0.1", port: 0, clients: ["127.0.0.1": Secret("daesecret")],
