@@ -10,8 +10,11 @@
 //   capture:   CPcap + PPPCapture (libpcap writing and reading), ISCSICapture (TCP reassembly of
 //              iSCSI logins from pcap records, over PPPCapture and ISCSIChap)
 //   config:    ChapdConfig (pppd option words -> configuration)
+//   radius:    RADIUS (packet codec, authenticators, radiusclient.conf, client and
+//              Disconnect machines) — sans-IO, beside the core over ChapSecrets' Secret
 //   I/O edge:  ChapdRuntime (NIO over the line's fd, timers, signals, hooks; the TUN data
-//              plane through CNetSupport's ioctls)
+//              plane through CNetSupport's ioctls), RADIUSTransport (NIO UDP driving the
+//              RADIUS machines)
 //   programs:  chapd, chapctl, chapd-bench
 import PackageDescription
 
@@ -46,6 +49,16 @@ let package = Package(
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
         .target(name: "ISCSICapture", dependencies: ["PPPCapture", "ISCSIChap", "PPPCore", "ChapSecrets"]),
         .target(name: "ChapdConfig", dependencies: ["PPPWords"]),
+        .target(name: "RADIUS", dependencies: [
+            "ChapSecrets",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "RADIUSTransport", dependencies: [
+            "RADIUS", "ChapSecrets",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .target(name: "CLineSupport"),
         .target(name: "CNetSupport"),
         .target(name: "ChapdRuntime", dependencies: [
@@ -59,6 +72,9 @@ let package = Package(
         .executableTarget(name: "chapd", dependencies: ["ChapdRuntime", "ChapdConfig"]),
         .executableTarget(name: "chapctl", dependencies: [
             "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ISCSIChap", "ISCSICapture",
+            "RADIUS", "RADIUSTransport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -79,6 +95,13 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "ChapSecrets", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "RADIUSIntegrationTests", dependencies: [
+            "RADIUS", "RADIUSTransport", "ChapSecrets",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "PPPCore", "ChapSecrets", "CLineSupport"]),
     ],

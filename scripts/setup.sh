@@ -5,11 +5,11 @@ set -euo pipefail
 packages=(libpcap-dev pkg-config)
 if [ "${1:-}" = "--tests" ]; then
     # tshark checks captures; tgt (tgtd), libiscsi-bin (iscsi-inq) and tcpdump are the real
-    # iSCSI target, initiator and capture of the iSCSI tests; iproute2, ping, iperf3 and
-    # setpriv drive the data-plane tests in network namespaces; the rest runs real pppd in a
-    # qemu VM (Tests/Interop).
+    # iSCSI target, initiator and capture of the iSCSI tests; freeradius (+utils: radclient)
+    # is the RADIUS tests' server; iproute2, ping, iperf3 and setpriv drive the data-plane
+    # tests in network namespaces; the rest runs real pppd in a qemu VM (Tests/Interop).
     packages+=(tshark tgt libiscsi-bin tcpdump ppp qemu-system-x86 busybox-static cpio linux-image-amd64 python3
-               iproute2 iputils-ping iperf3 util-linux)
+               iproute2 iputils-ping iperf3 util-linux freeradius freeradius-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do
