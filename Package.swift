@@ -63,6 +63,7 @@ let package = Package(
         .target(name: "CNetSupport"),
         .target(name: "ChapdRuntime", dependencies: [
             "CLineSupport", "CNetSupport", "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
+            "RADIUS", "RADIUSTransport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -97,13 +98,19 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "ChapSecrets", .product(name: "Crypto", package: "swift-crypto")]),
+        // Test support: a real FreeRADIUS started from a test, for the RADIUS client's tests and chapd's.
+        .target(name: "FreeRADIUSSupport", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Tests/Support/FreeRADIUS"),
         .testTarget(name: "RADIUSIntegrationTests", dependencies: [
-            "RADIUS", "RADIUSTransport", "ChapSecrets",
+            "RADIUS", "RADIUSTransport", "ChapSecrets", "FreeRADIUSSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "PPPCore", "ChapSecrets", "CLineSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "PPPCore", "ChapSecrets", "CLineSupport",
+                                                             "FreeRADIUSSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,8 @@ import NIOCore
 import NIOPosix
 import PPPCapture
 import PPPCore
+import RADIUS
+import RADIUSTransport
 
 /// Where the link's bytes come from and go to.
 public enum LineSpec: Sendable {
@@ -32,6 +34,10 @@ public struct DaemonPlan: Sendable {
     public var session: LinkConfiguration
     /// nil: `nodataplane` (or `noip`): no interface, IP discarded and counted.
     public var dataPlane: DataPlanePlan?
+    /// `plugin radius.so`: the client configuration from radiusclient.conf.
+    public var radius: RADIUSPlan?
+    /// Which link this is for RADIUS (NAS-Port, NAS-Port-Type, Calling-Station-Id).
+    public var verificationContext: VerificationContext?
 
     public init(line: LineSpec, logSink: LogSink, session: LinkConfiguration, hookFacts: HookRunner.LinkFacts) {
         self.line = line
@@ -128,12 +134,49 @@ public enum Daemon {
         defer { try? group.syncShutdownGracefully() }
         let exitStatus = group.next().makePromise(of: Int32.self)
 
+        // RADIUS: the client's socket is up before the line is served.
+        var radius: RADIUSBackend?
+        var disconnectServer: RADIUSDisconnectServer?
+        if let radiusPlan = plan.radius {
+            do {
+                let transport = try RADIUSClientTransport.start(
+                    configuration: radiusPlan.configuration, group: group,
+                    log: { level, text in logger.log(level: level.swiftLogLevel, "RADIUS: \(text)") }).wait()
+                radius = RADIUSBackend(transport: transport, logger: logger, defaultInterim: radiusPlan.defaultInterim)
+            } catch {
+                logger.error("RADIUS: cannot start the client: \(error)")
+                return ExitStatus.fatalError
+            }
+        }
+
         let session = LinkSession(configuration: plan.session, secrets: plan.secrets)
         let hooks = plan.hookDirectory.map { HookRunner(directory: $0, logger: logger) }
         let driver = LinkDriver(
             session: session, logger: logger, capture: capture, hooks: hooks, hookFacts: plan.hookFacts,
-            dataPlane: plan.dataPlane, onFinished: { exitStatus.succeed($0) }
+            dataPlane: plan.dataPlane, verifier: radius, verificationContext: plan.verificationContext, radius: radius,
+            onFinished: { exitStatus.succeed($0) }
         )
+
+        // RFC 5176: Disconnect-Requests end this link. The group has one event loop, the
+        // link's and the listener's, so the driver is asked on it.
+        if let radiusPlan = plan.radius, let listen = radiusPlan.disconnectListen {
+            do {
+                disconnectServer = try RADIUSDisconnectServer.start(
+                    host: listen.host, port: listen.port, clients: radiusPlan.disconnectClients, group: group,
+                    log: { level, text in logger.log(level: level.swiftLogLevel, "RADIUS DAE: \(text)") },
+                    decide: { request, loop in
+                        loop.submit {
+                            driver.disconnect(sessionId: request.acctSessionId, userName: request.userName,
+                                              framedAddress: request.framedIPAddress)
+                                ? RADIUSDisconnectVerdict.ack : .nak(.sessionContextNotFound)
+                        }
+                    }).wait()
+                logger.info("RADIUS: Disconnect-Requests accepted on \(listen.host):\(listen.port)")
+            } catch {
+                logger.error("RADIUS: cannot listen for Disconnect-Requests on \(listen.host):\(listen.port): \(error)")
+                return ExitStatus.fatalError
+            }
+        }
 
         // notty: standard output may be another file than standard input (two pipes).
         let outFD: CInt
@@ -173,6 +216,7 @@ public enum Daemon {
 
         let status = (try? exitStatus.futureResult.wait()) ?? ExitStatus.fatalError
         for s in sources { s.cancel() }
+        try? disconnectServer?.close().wait()
         try? channel.closeFuture.wait()
         if let child, child.isRunning {
             child.terminate()

@@ -3,6 +3,7 @@ import ChapdConfig
 import Foundation
 import Logging
 import PPPCore
+import RADIUS
 
 /// Turns parsed pppd-style options into a running daemon: validates what pppd validates
 /// before touching the line (secrets, log destination), then runs the link.
@@ -38,12 +39,40 @@ public struct DaemonSetup {
         logger.logLevel = level
         self.logger = logger
 
+        // RADIUS (pppd's radius plugin): radiusclient.conf and its servers file, read now so a
+        // mistake is reported before the line is touched.
+        var radiusPlan: RADIUSPlan?
         if options.radius {
-            throw SetupError(message: "plugin radius.so: RADIUS is not wired into chapd yet", exitStatus: ExitStatus.optionError)
+            let path = options.radiusConfigFile
+            do {
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                let result = try RADIUSClientConfigFile.parse(text, path: path) { try String(contentsOfFile: $0, encoding: .utf8) }
+                for w in result.warnings { logger.warning("\(w)") }
+                var configuration = result.configuration
+                if let require = options.radiusRequireMessageAuthenticator {
+                    for i in configuration.authServers.indices { configuration.authServers[i].requireMessageAuthenticator = require }
+                }
+                var plan = RADIUSPlan(configuration: configuration,
+                                      defaultInterim: options.radiusAcctInterim > 0 ? .seconds(options.radiusAcctInterim) : nil)
+                if let listen = options.radiusDAEListen {
+                    guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                          (1...65535).contains(port) else {
+                        throw SetupError(message: "radius-dae-listen needs HOST:PORT, not '\(listen)'", exitStatus: ExitStatus.optionError)
+                    }
+                    plan.disconnectListen = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+                }
+                radiusPlan = plan
+            } catch let error as SetupError {
+                throw error
+            } catch let error as RADIUSConfigDiagnostic {
+                throw SetupError(message: "\(error)", exitStatus: ExitStatus.optionError)
+            } catch {
+                throw SetupError(message: "\(path): cannot read: \(error.localizedDescription)", exitStatus: ExitStatus.optionError)
+            }
         }
 
-        // Secrets: needed when we authenticate the peer, or answer with chap-secrets.
-        let needSecrets = options.requirePeerAuth || (options.canAuthenticateSelf && options.password == nil)
+        // Secrets: needed when we authenticate the peer (unless RADIUS does), or answer with chap-secrets.
+        let needSecrets = (options.requirePeerAuth && !options.radius) || (options.canAuthenticateSelf && options.password == nil)
         var secrets: (any SecretLookup)?
         if needSecrets {
             do {
@@ -58,7 +87,7 @@ public struct DaemonSetup {
             }
         }
         let ourName = options.effectiveName
-        if options.requirePeerAuth {
+        if options.requirePeerAuth && !options.radius {
             let can = (secrets as? ReloadingSecretsStore)?.store.hasSecret(
                 client: options.remoteName.map { Array($0.utf8) }, server: Array(ourName.utf8)) ?? false
             if !can {
@@ -92,7 +121,8 @@ public struct DaemonSetup {
             line = .device(options.device!)
         }
 
-        let session = Self.linkConfiguration(options)
+        var session = Self.linkConfiguration(options)
+        session.verifyExternally = options.radius
         var facts = HookRunner.LinkFacts(
             interfaceName: dataPlane == nil ? "chapd0" : options.interfaceNamePattern.replacingOccurrences(of: "%d", with: "0"), device: options.device ?? (options.ptyCommand != nil ? "pty" : "notty"),
             speed: options.speed ?? 0)
@@ -116,6 +146,11 @@ public struct DaemonSetup {
         plan.secrets = secrets
         plan.hookDirectory = options.optionsDirectory
         plan.dataPlane = dataPlane
+        plan.radius = radiusPlan
+        let device = options.device ?? (options.ptyCommand != nil ? "pty" : "notty")
+        plan.verificationContext = VerificationContext(
+            device: device, port: 0, isSerial: device.hasPrefix("/dev/tty") && !device.hasPrefix("/dev/ttyp"),
+            ipparam: options.ipparam ?? "")
         self.plan = plan
     }
 

@@ -1,3 +1,4 @@
+import FreeRADIUSSupport
 import ChapSecrets
 import Crypto
 import Foundation

@@ -44,8 +44,14 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     private let verificationContext: VerificationContext
     /// The interface while IPCP is up (and, after it went down, until ip-down has run).
     private var interface: InterfaceState?
-    /// The link ended while ip-down was still running: report this status once it is done.
-    private var deferredFinish: Int32?
+    /// The link ended: its status is reported once what must finish first (ip-down, the
+    /// accounting Stop) has.
+    private var finishStatus: Int32?
+    private var waitingForInterface = false
+    private var pendingBeforeExit = 0
+    /// RADIUS: accounting for this link, when `plugin radius.so`.
+    private let radius: RADIUSBackend?
+    private var accounting: RADIUSBackend.Session?
 
     /// Touched only on the link's event loop.
     private final class InterfaceState: @unchecked Sendable {
@@ -63,9 +69,11 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         session: LinkSession, logger: Logger, capture: CaptureWriter?, hooks: HookRunner?,
         hookFacts: HookRunner.LinkFacts, dataPlane: DataPlanePlan? = nil,
         verifier: (any ExternalVerifier)? = nil, verificationContext: VerificationContext? = nil,
+        radius: RADIUSBackend? = nil,
         onFinished: @escaping @Sendable (Int32) -> Void
     ) {
         self.dataPlane = dataPlane
+        self.radius = radius
         self.verifier = verifier
         self.verificationContext = verificationContext
             ?? VerificationContext(device: hookFacts.device, port: 0, isSerial: false, ipparam: hookFacts.ipparam)
@@ -247,6 +255,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                     }
                 }
                 hooks?.run(.ipUp, facts: hookFacts)
+                startAccounting()
             case .ipDown:
                 takeDown(.ipDown) { $0.ipv4 = false }
             case .ipv6Up(let local, let remote):
@@ -263,6 +272,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                     state.ipv6 = true
                 }
                 hooks?.run(.ipv6Up, facts: hookFacts)
+                startAccounting()
             case .ipv6Down:
                 takeDown(.ipv6Down) { $0.ipv6 = false }
             case .finished(let status):
@@ -339,16 +349,65 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             }
             context.channel.close(promise: nil)
         }
+        finishStatus = status
         if let state = interface, !state.closed {
             if state.ipv4 || state.ipv6 {
                 removeInterface(state)
             } else {
                 // ip-down is still running: the interface (and the process) stay until it is done.
-                deferredFinish = status
-                return
+                waitingForInterface = true
+                pendingBeforeExit += 1
             }
         }
+        if let radius, let session = accounting {
+            accounting = nil
+            pendingBeforeExit += 1
+            let loop = context?.eventLoop
+            radius.stop(session, counters: self.session.counters, end: self.session.end).whenComplete { [self] _ in
+                let done = { self.pendingBeforeExit -= 1; self.completeIfDone() }
+                if let loop { loop.execute(done) } else { done() }
+            }
+        }
+        completeIfDone()
+    }
+
+    private func completeIfDone() {
+        guard let status = finishStatus, pendingBeforeExit == 0 else { return }
+        finishStatus = nil
         onFinished(status)
+    }
+
+    // MARK: RADIUS accounting
+
+    /// The network phase began (the first network protocol opened): accounting Start, and
+    /// Interim-Updates at the interval RADIUS (or `radius-acct-interim`) set.
+    private func startAccounting() {
+        guard let radius, accounting == nil, let granted = session.authorization else { return }
+        let remote = UInt32(hookFacts.remoteAddress.split(separator: ".").reduce(UInt32(0)) { $0 << 8 | (UInt32($1) ?? 0) })
+        let started = radius.start(userName: Array(hookFacts.peerName.utf8), framedAddress: hookFacts.remoteAddress.isEmpty ? nil : remote,
+                                   context: verificationContext, classes: granted.radiusClass)
+        accounting = started
+        logger.info("RADIUS: accounting session \(started.id) started")
+        if let interval = granted.interimInterval, let loop = context?.eventLoop {
+            started.interim = loop.scheduleRepeatedTask(initialDelay: .nanoseconds(interval.nanoseconds),
+                                                        delay: .nanoseconds(interval.nanoseconds)) { [self] task in
+                guard !finished, let current = accounting, current === started else { task.cancel(); return }
+                radius.interim(current, counters: session.counters)
+            }
+        }
+    }
+
+    /// RADIUS Disconnect-Request: does it name this link (Acct-Session-Id, User-Name or
+    /// Framed-IP-Address)? If so the link ends (Admin-Reset).
+    func disconnect(sessionId: String?, userName: [UInt8]?, framedAddress: UInt32?) -> Bool {
+        guard !finished, let current = accounting else { return false }
+        let byId = sessionId.map { $0 == current.id } ?? true
+        let byName = userName.map { $0 == Array(hookFacts.peerName.utf8) } ?? true
+        let byAddress = framedAddress.map { dottedQuad($0) == hookFacts.remoteAddress } ?? true
+        guard byId && byName && byAddress, sessionId != nil || userName != nil || framedAddress != nil else { return false }
+        logger.notice("RADIUS Disconnect-Request: ending session \(current.id)")
+        perform(session.close(reason: "Administrative reset", end: .administrativeReset, now: now))
+        return true
     }
 
     // MARK: The data plane
@@ -446,9 +505,10 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         // the attach completion, which sees `closed`.
         state.channel?.close(promise: nil)
         if interface === state { interface = nil }
-        if let status = deferredFinish {
-            deferredFinish = nil
-            onFinished(status)
+        if waitingForInterface {
+            waitingForInterface = false
+            pendingBeforeExit -= 1
+            completeIfDone()
         }
     }
 

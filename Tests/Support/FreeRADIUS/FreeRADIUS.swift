@@ -6,14 +6,14 @@ import NIOPosix
 /// process, with a configuration written into a temporary directory: one client (127.0.0.1)
 /// with a secret and `require_message_authenticator = yes`, a `users` file, the `chap`,
 /// `files` and `detail` modules, auth and acct listeners on free loopback ports.
-final class FreeRADIUS: @unchecked Sendable {
-    static let executable: String? = ["/usr/sbin/freeradius", "/usr/sbin/radiusd"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    static let radclient: String? = ["/usr/bin/radclient"].first { FileManager.default.isExecutableFile(atPath: $0) }
+public final class FreeRADIUS: @unchecked Sendable {
+    public static let executable: String? = ["/usr/sbin/freeradius", "/usr/sbin/radiusd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    public static let radclient: String? = ["/usr/bin/radclient"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    static let secret = "testing123"
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    public static let secret = "testing123"
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let users = """
+    public static let users = """
         alice Cleartext-Password := "alicepw"
               Framed-IP-Address = 10.1.2.3,
               Session-Timeout = 5,
@@ -27,25 +27,25 @@ final class FreeRADIUS: @unchecked Sendable {
 
         """
 
-    let directory: URL
-    let authPort: Int
-    let acctPort: Int
+    public let directory: URL
+    public let authPort: Int
+    public let acctPort: Int
     private let process: Process
 
-    var logPath: String { directory.appendingPathComponent("radiusd.out").path }
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-    var detail: String { (try? String(contentsOfFile: directory.appendingPathComponent("detail").path, encoding: .utf8)) ?? "" }
+    public var logPath: String { directory.appendingPathComponent("radiusd.out").path }
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    public var detail: String { (try? String(contentsOfFile: directory.appendingPathComponent("detail").path, encoding: .utf8)) ?? "" }
 
     /// A UDP port nobody is bound to right now on 127.0.0.1.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let group = MultiThreadedEventLoopGroup.singleton
         let channel = try DatagramBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
         defer { try? channel.close().wait() }
         return channel.localAddress!.port!
     }
 
-    init(debug: Bool = true) throws {
-        guard let executable = Self.executable else { throw HarnessError("freeradius is not installed") }
+    public init(debug: Bool = true, extraUsers: String = "") throws {
+        guard let executable = Self.executable else { throw FreeRADIUSError("freeradius is not installed") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("chapd-radius-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         authPort = try Self.freePort()
@@ -146,7 +146,7 @@ final class FreeRADIUS: @unchecked Sendable {
 
             """
         try conf.write(to: directory.appendingPathComponent("radiusd.conf"), atomically: true, encoding: .utf8)
-        try Self.users.write(to: directory.appendingPathComponent("users"), atomically: true, encoding: .utf8)
+        try (Self.users + extraUsers).write(to: directory.appendingPathComponent("users"), atomically: true, encoding: .utf8)
         let logFile = directory.appendingPathComponent("radiusd.out").path
         FileManager.default.createFile(atPath: logFile, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
@@ -165,31 +165,31 @@ final class FreeRADIUS: @unchecked Sendable {
             usleep(50_000)
         }
         stop()
-        throw HarnessError("freeradius did not start:\n\(log)")
+        throw FreeRADIUSError("freeradius did not start:\n\(log)")
     }
 
     /// SIGKILL: the test process's threads block SIGTERM, and a child started from them
     /// inherits that mask, so freeradius would never see a SIGTERM.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
 
-    func remove() {
+    public func remove() {
         stop()
         try? FileManager.default.removeItem(at: directory)
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
+public struct FreeRADIUSError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
 }
 
 /// Runs a program to completion with `input` on its standard input; returns (status, output).
-func run(_ path: String, _ args: [String], input: String) throws -> (Int32, String) {
+public func run(_ path: String, _ args: [String], input: String) throws -> (Int32, String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
