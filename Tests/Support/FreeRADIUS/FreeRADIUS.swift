@@ -148,7 +148,7 @@ public final class FreeRADIUS: @unchecked Sendable {
         try conf.write(to: directory.appendingPathComponent("radiusd.conf"), atomically: true, encoding: .utf8)
         try (Self.users + extraUsers).write(to: directory.appendingPathComponent("users"), atomically: true, encoding: .utf8)
         let logFile = directory.appendingPathComponent("radiusd.out").path
-        FileManager.default.createFile(atPath: logFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
