@@ -15,6 +15,22 @@ public enum FCS16 {
         return value
     }
 
+    /// Slicing-by-8 tables, 8 × 256 entries: slice k at `k * 256 + b` is the register after
+    /// octet `b` followed by k zero octets (from 0), so 8 octets fold in with 8 independent
+    /// lookups instead of a chain of 8 dependent ones. Slice 0 is `table`. Built once, never freed.
+    nonisolated(unsafe) static let slices: UnsafePointer<UInt16> = {
+        let slices = UnsafeMutablePointer<UInt16>.allocate(capacity: 8 * 256)
+        for byte in 0 ..< 256 {
+            var value = table[byte]
+            slices[byte] = value
+            for k in 1 ..< 8 {
+                value = (value >> 8) ^ table[Int(value & 0xff)]
+                slices[k * 256 + byte] = value
+            }
+        }
+        return UnsafePointer(slices)
+    }()
+
     /// Feeds one octet into the register.
     @inlinable
     public static func update(_ fcs: UInt16, _ byte: UInt8) -> UInt16 {
@@ -23,9 +39,32 @@ public enum FCS16 {
 
     /// Runs `bytes` through the register starting from `fcs`.
     public static func update(_ fcs: UInt16, _ bytes: some Sequence<UInt8>) -> UInt16 {
+        if let value = bytes.withContiguousStorageIfAvailable({ update(fcs, UnsafeRawBufferPointer($0)) }) {
+            return value
+        }
         var value = fcs
         for byte in bytes { value = update(value, byte) }
         return value
+    }
+
+    /// Runs `bytes` through the register starting from `fcs`.
+    public static func update(_ fcs: UInt16, _ bytes: UnsafeRawBufferPointer) -> UInt16 {
+        guard let base = bytes.baseAddress else { return fcs }
+        return update(fcs, base, count: bytes.count, slices: slices)
+    }
+
+    /// The register over `count` octets at `base`; `slices` is `FCS16.slices` (passed in so hot
+    /// loops load the global once).
+    @inline(__always)
+    static func update(_ fcs: UInt16, _ base: UnsafeRawPointer, count: Int, slices t: UnsafePointer<UInt16>) -> UInt16 {
+        var value = UInt32(fcs)
+        var p = base
+        let end = base + count
+        while p < end {
+            value = (value >> 8) ^ UInt32(t[Int((value ^ UInt32(p.load(as: UInt8.self))) & 0xff)])
+            p += 1
+        }
+        return UInt16(truncatingIfNeeded: value)
     }
 
     /// The FCS to transmit after `bytes` (ones' complement of the register), sent low byte first.

@@ -72,23 +72,43 @@ public struct HDLCDecoder: Sendable {
         storage = []
         if work.count < limit { work = [UInt8](repeating: 0, count: limit) }
         work.withUnsafeMutableBufferPointer { frame in
-            FCS16.table.withUnsafeBufferPointer { table in
-                scan(input, frame: frame, table: table, limit: limit, rawFrame: rawFrame, onEvent)
-            }
+            scan(input, frame: frame, limit: limit, rawFrame: rawFrame, onEvent)
         }
         storage = work
     }
 
-    /// The per-octet loop. State lives in locals (registers) and is stored back at the end.
+    /// The decoding loop. State lives in locals (registers) and is stored back at the end.
+    /// Runs of ordinary octets (no flag, no escape, no control character the ACCM could
+    /// drop) are found a word at a time, copied in bulk and folded into the FCS by
+    /// slicing-by-8; the octets that end a run go through the per-octet rules below.
     private mutating func scan(_ input: UnsafeRawBufferPointer, frame: UnsafeMutableBufferPointer<UInt8>,
-                               table: UnsafeBufferPointer<UInt16>, limit: Int,
-                               rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
+                               limit: Int, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
+        guard let base = input.baseAddress, let out = frame.baseAddress else { return }
         let accm = config.accm
+        let controls = accm != 0
+        let slices = FCS16.slices
+        let end = input.count
         var length = self.length
         var escaped = self.escaped
         var fcs = self.fcs
         var discarded = 0
-        for byte in input {
+        var index = 0
+        while index < end {
+            if !escaped {
+                let runEnd = HDLCScan.next(base, from: index, end: end, controls: controls)
+                let run = runEnd &- index
+                if run > 0 {
+                    if length < limit {
+                        (UnsafeMutableRawPointer(out) + length).copyMemory(from: base + index, byteCount: min(run, limit &- length))
+                    }
+                    length &+= run
+                    fcs = FCS16.update(fcs, base + index, count: run, slices: slices)
+                    index = runEnd
+                    if index == end { break }
+                }
+            }
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            index &+= 1
             if byte == 0x7e {
                 finish(frame, length: length, escaped: escaped, fcs: fcs, limit: limit, rawFrame: rawFrame, onEvent)
                 length = 0
@@ -108,9 +128,9 @@ public struct HDLCDecoder: Sendable {
                 escaped = true
                 continue
             }
-            if length < limit { frame[length] = octet }
+            if length < limit { out[length] = octet }
             length &+= 1
-            fcs = (fcs >> 8) ^ table[Int(UInt8(truncatingIfNeeded: fcs) ^ octet)]
+            fcs = (fcs >> 8) ^ slices[Int(UInt8(truncatingIfNeeded: fcs) ^ octet)]
         }
         counters.controlCharactersDiscarded += discarded
         self.length = length

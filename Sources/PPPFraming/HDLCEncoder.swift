@@ -45,46 +45,61 @@ public struct HDLCEncoder: Sendable {
     }
 
     /// Writes the frame into `out` (which holds at least `maximumEncodedSize`); returns its length.
+    /// The information field's FCS is computed by slicing-by-8 in one pass; its runs of octets
+    /// needing no escape are found a word at a time and copied in bulk.
     private func write(_ frame: PPPFrame, lineIdle: Bool, into out: UnsafeMutableRawBufferPointer) -> Int {
         let defaults = frame.isLCPLinkConfiguration
         let full = Self.usesDefaultLinkSettings(frame)
         let accm = defaults ? 0xffff_ffff : config.accm
+        let controls = accm != 0
         var header: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         let headerCount = HDLCHeaderCodec.header(protocolNumber: frame.protocolNumber, fullHeader: full,
                                                  config: config, into: &header)
+        let slices = FCS16.slices
+        let target = out.baseAddress!
         var index = 0
-        var fcs = FCS16.initial
-        FCS16.table.withUnsafeBufferPointer { table in
-            @inline(__always) func put(_ byte: UInt8) {
-                fcs = (fcs >> 8) ^ table[Int(UInt8(truncatingIfNeeded: fcs) ^ byte)]
-                putEscaped(byte)
+        @inline(__always) func putEscaped(_ byte: UInt8) {
+            if byte == 0x7e || byte == 0x7d || (byte < 0x20 && accm & (1 << UInt32(byte)) != 0) {
+                target.storeBytes(of: 0x7d, toByteOffset: index, as: UInt8.self)
+                target.storeBytes(of: byte ^ 0x20, toByteOffset: index &+ 1, as: UInt8.self)
+                index &+= 2
+            } else {
+                target.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
+                index &+= 1
             }
-            @inline(__always) func putEscaped(_ byte: UInt8) {
-                if byte == 0x7e || byte == 0x7d || (byte < 0x20 && accm & (1 << UInt32(byte)) != 0) {
-                    out[index] = 0x7d
-                    out[index + 1] = byte ^ 0x20
-                    index += 2
-                } else {
-                    out[index] = byte
-                    index += 1
-                }
-            }
-            if lineIdle || defaults {
-                out[index] = 0x7e
-                index += 1
-            }
-            withUnsafeBytes(of: header) { bytes in
-                for i in 0 ..< headerCount { put(bytes[i]) }
-            }
-            frame.information.withUnsafeBufferPointer { info in
-                for byte in info { put(byte) }
-            }
-            let check = ~fcs
-            putEscaped(UInt8(truncatingIfNeeded: check))
-            putEscaped(UInt8(truncatingIfNeeded: check >> 8))
-            out[index] = 0x7e
-            index += 1
         }
+        if lineIdle || defaults {
+            target.storeBytes(of: 0x7e, toByteOffset: index, as: UInt8.self)
+            index &+= 1
+        }
+        var fcs = FCS16.initial
+        withUnsafeBytes(of: header) { bytes in
+            for i in 0 ..< headerCount {
+                fcs = (fcs >> 8) ^ slices[Int(UInt8(truncatingIfNeeded: fcs) ^ bytes[i])]
+                putEscaped(bytes[i])
+            }
+        }
+        frame.information.withUnsafeBytes { info in
+            guard let base = info.baseAddress else { return }
+            let end = info.count
+            fcs = FCS16.update(fcs, base, count: end, slices: slices)
+            var from = 0
+            while from < end {
+                let runEnd = HDLCScan.next(base, from: from, end: end, controls: controls)
+                if runEnd > from {
+                    (target + index).copyMemory(from: base + from, byteCount: runEnd &- from)
+                    index &+= runEnd &- from
+                    if runEnd == end { break }
+                }
+                putEscaped(base.load(fromByteOffset: runEnd, as: UInt8.self))
+                from = runEnd &+ 1
+            }
+        }
+        let check = ~fcs
+        putEscaped(UInt8(truncatingIfNeeded: check))
+        putEscaped(UInt8(truncatingIfNeeded: check >> 8))
+        target.storeBytes(of: 0x7e, toByteOffset: index, as: UInt8.self)
+        index &+= 1
         return index
     }
 }
