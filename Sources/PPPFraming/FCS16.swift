@@ -47,18 +47,28 @@ public enum FCS16 {
         return value
     }
 
-    /// Runs `bytes` through the register starting from `fcs`.
+    /// Runs `bytes` through the register starting from `fcs` (slicing-by-8).
     public static func update(_ fcs: UInt16, _ bytes: UnsafeRawBufferPointer) -> UInt16 {
         guard let base = bytes.baseAddress else { return fcs }
         return update(fcs, base, count: bytes.count, slices: slices)
     }
 
-    /// The register over `count` octets at `base`; `slices` is `FCS16.slices` (passed in so hot
+    /// Slicing-by-8 over `count` octets at `base`; `slices` is `FCS16.slices` (passed in so hot
     /// loops load the global once).
     @inline(__always)
     static func update(_ fcs: UInt16, _ base: UnsafeRawPointer, count: Int, slices t: UnsafePointer<UInt16>) -> UInt16 {
         var value = UInt32(fcs)
         var p = base
+        let wordsEnd = base + (count & ~7)
+        while p < wordsEnd {
+            let x = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) ^ UInt64(value)
+            let lo = UInt32(truncatingIfNeeded: x), hi = UInt32(truncatingIfNeeded: x >> 32)
+            value = UInt32(t[7 * 256 + Int(lo & 0xff)]) ^ UInt32(t[6 * 256 + Int((lo >> 8) & 0xff)])
+                ^ UInt32(t[5 * 256 + Int((lo >> 16) & 0xff)]) ^ UInt32(t[4 * 256 + Int(lo >> 24)])
+                ^ UInt32(t[3 * 256 + Int(hi & 0xff)]) ^ UInt32(t[2 * 256 + Int((hi >> 8) & 0xff)])
+                ^ UInt32(t[256 + Int((hi >> 16) & 0xff)]) ^ UInt32(t[Int(hi >> 24)])
+            p += 8
+        }
         let end = base + count
         while p < end {
             value = (value >> 8) ^ UInt32(t[Int((value ^ UInt32(p.load(as: UInt8.self))) & 0xff)])
