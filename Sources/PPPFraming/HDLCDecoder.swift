@@ -8,12 +8,20 @@ public struct HDLCDecoder: Sendable {
     public var config: HDLCReceiveConfig
     public private(set) var counters = HDLCCounters()
 
-    /// Unescaped octets of the frame in progress; its `count` is the storage limit, reused.
+    /// Unescaped octets of the frame in progress, reused: the frame limit plus `slack`, so the
+    /// fast path can store a whole word whenever the frame is still within its limit.
     private var storage: [UInt8]
     /// Unescaped octets seen since the last flag (may exceed `storage.count`: then too long).
     private var length = 0
     private var escaped = false
+    /// FCS register over the frame's octets `0 ..< folded`. Octets `folded ..< length` are all
+    /// in `storage` and are folded in (slicing-by-8) only when the frame ends, or before an
+    /// octet has to go unstored (far too long a frame) or the storage is replaced.
     private var fcs = FCS16.initial
+    private var folded = 0
+
+    /// Storage beyond the frame limit, for word stores.
+    static let slack = 8
 
     /// Largest header (ff 03 + 2-byte protocol) plus FCS.
     static let overhead = 6
@@ -22,7 +30,7 @@ public struct HDLCDecoder: Sendable {
 
     public init(config: HDLCReceiveConfig = .init()) {
         self.config = config
-        self.storage = [UInt8](repeating: 0, count: Self.limit(for: config))
+        self.storage = [UInt8](repeating: 0, count: Self.limit(for: config) + Self.slack)
     }
 
     static func limit(for config: HDLCReceiveConfig) -> Int {
@@ -37,6 +45,7 @@ public struct HDLCDecoder: Sendable {
         length = 0
         escaped = false
         fcs = FCS16.initial
+        folded = 0
     }
 
     /// Decodes a chunk of line bytes, calling `onEvent` for every frame completed in it.
@@ -70,7 +79,15 @@ public struct HDLCDecoder: Sendable {
         // Work on a uniquely held local buffer so the loop can write through a raw pointer.
         var work = storage
         storage = []
-        if work.count < limit { work = [UInt8](repeating: 0, count: limit) }
+        if work.count < limit + Self.slack {
+            // The MRU grew: new storage (as before, octets already buffered are not carried
+            // over), but the FCS register first takes in the octets it has not seen yet.
+            if folded < length {
+                fcs = work.withUnsafeBytes { FCS16.update(fcs, $0.baseAddress! + folded, count: min(length, work.count) - folded, slices: FCS16.slices) }
+                folded = length
+            }
+            work = [UInt8](repeating: 0, count: limit + Self.slack)
+        }
         work.withUnsafeMutableBufferPointer { frame in
             scan(input, frame: frame, limit: limit, rawFrame: rawFrame, onEvent)
         }
@@ -78,69 +95,93 @@ public struct HDLCDecoder: Sendable {
     }
 
     /// The decoding loop. State lives in locals (registers) and is stored back at the end.
-    /// Runs of ordinary octets (no flag, no escape, no control character the ACCM could
-    /// drop) are found a word at a time, copied in bulk and folded into the FCS by
-    /// slicing-by-8; the octets that end a run go through the per-octet rules below.
+    /// Words with no flag, escape or control octet the ACCM could drop are found a word at a
+    /// time (SWAR) and stored whole; other octets are unescaped without branching on the
+    /// escape; flags, ACCM-dropped octets and octets past the storage take the per-octet rules.
+    /// The FCS is left to the end of the frame, where slicing-by-8 runs over the stored octets.
     private mutating func scan(_ input: UnsafeRawBufferPointer, frame: UnsafeMutableBufferPointer<UInt8>,
                                limit: Int, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
         guard let base = input.baseAddress, let out = frame.baseAddress else { return }
         let accm = config.accm
         let controls = accm != 0
+        let controlBits = UInt64(accm)
         let slices = FCS16.slices
+        let capacity = frame.count
         let end = input.count
         var length = self.length
-        var escaped = self.escaped
+        var escape: UInt8 = self.escaped ? 0x20 : 0
         var fcs = self.fcs
+        var folded = self.folded
         var discarded = 0
         var index = 0
         while index < end {
-            if !escaped {
-                let runEnd = HDLCScan.next(base, from: index, end: end, controls: controls)
-                let run = runEnd &- index
-                if run > 0 {
-                    if length < limit {
-                        (UnsafeMutableRawPointer(out) + length).copyMemory(from: base + index, byteCount: min(run, limit &- length))
-                    }
-                    length &+= run
-                    fcs = FCS16.update(fcs, base + index, count: run, slices: slices)
-                    index = runEnd
-                    if index == end { break }
+            if escape == 0 {
+                while index &+ 8 <= end, length &+ 8 <= capacity {
+                    let word = (base + index).loadUnaligned(as: UInt64.self)
+                    if HDLCScan.mask(UInt64(littleEndian: word), controls: controls) != 0 { break }
+                    (UnsafeMutableRawPointer(out) + length).storeBytes(of: word, as: UInt64.self)
+                    index &+= 8
+                    length &+= 8
                 }
             }
-            let byte = base.load(fromByteOffset: index, as: UInt8.self)
-            index &+= 1
-            if byte == 0x7e {
-                finish(frame, length: length, escaped: escaped, fcs: fcs, limit: limit, rawFrame: rawFrame, onEvent)
-                length = 0
-                escaped = false
-                fcs = FCS16.initial
-                continue
+            // Up to the next word's worth of octets one at a time.
+            let stop = min(end, index &+ 8)
+            while index < stop {
+                let byte = base.load(fromByteOffset: index, as: UInt8.self)
+                index &+= 1
+                // One predictable branch: flag, an octet the ACCM drops, or no room. (Bits 32–63
+                // of `controlBits` are zero, so the masked shift is exact for octets below 0x40.)
+                let flag = UInt64(byte == 0x7e ? 1 : 0)
+                let dropped = (controlBits &>> UInt64(byte & 63)) & UInt64(byte < 0x40 ? 1 : 0)
+                let full = UInt64(length < capacity ? 0 : 1)
+                if _fastPath((flag | dropped | full) == 0) {
+                    out[length] = byte ^ escape
+                    let isEscape = byte == 0x7d && escape == 0
+                    escape = isEscape ? 0x20 : 0
+                    length &+= isEscape ? 0 : 1
+                    continue
+                }
+                if byte == 0x7e {
+                    finish(frame, length: length, escaped: escape != 0, fcs: fcs, folded: folded, limit: limit,
+                           slices: slices, rawFrame: rawFrame, onEvent)
+                    length = 0
+                    escape = 0
+                    fcs = FCS16.initial
+                    folded = 0
+                    continue
+                }
+                if byte < 0x20, accm & (1 << UInt32(byte)) != 0 {
+                    discarded &+= 1
+                    continue
+                }
+                // Past the storage (the frame is already too long): fold octets in as they come.
+                var octet = byte
+                if escape != 0 {
+                    octet ^= 0x20
+                    escape = 0
+                } else if byte == 0x7d {
+                    escape = 0x20
+                    continue
+                }
+                if folded < length {
+                    fcs = FCS16.update(fcs, out + folded, count: length &- folded, slices: slices)
+                }
+                fcs = (fcs >> 8) ^ slices[Int(UInt8(truncatingIfNeeded: fcs) ^ octet)]
+                length &+= 1
+                folded = length
             }
-            if byte < 0x20, accm & (1 << UInt32(byte)) != 0 {
-                discarded &+= 1
-                continue
-            }
-            var octet = byte
-            if escaped {
-                octet ^= 0x20
-                escaped = false
-            } else if byte == 0x7d {
-                escaped = true
-                continue
-            }
-            if length < limit { out[length] = octet }
-            length &+= 1
-            fcs = (fcs >> 8) ^ slices[Int(UInt8(truncatingIfNeeded: fcs) ^ octet)]
         }
         counters.controlCharactersDiscarded += discarded
         self.length = length
-        self.escaped = escaped
+        self.escaped = escape != 0
         self.fcs = fcs
+        self.folded = folded
     }
 
     /// End-of-frame processing at a flag.
     private mutating func finish(_ frame: UnsafeMutableBufferPointer<UInt8>, length: Int, escaped: Bool, fcs: UInt16,
-                                 limit: Int, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
+                                 folded: Int, limit: Int, slices: UnsafePointer<UInt16>,
+                                 rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
         if escaped {
             drop(.aborted, length, onEvent)
             return
@@ -154,7 +195,7 @@ public struct HDLCDecoder: Sendable {
             drop(.tooShort, length, onEvent)
             return
         }
-        if fcs != FCS16.good {
+        if FCS16.update(fcs, frame.baseAddress! + folded, count: length - folded, slices: slices) != FCS16.good {
             drop(.badFCS, length, onEvent)
             return
         }
