@@ -49,21 +49,24 @@ func framingBenchmark() {
     let cEncode = median(c.encode), cDecode = median(c.decode)
     if let e = cEncode, let d = cDecode {
         print("  \(pad("C hdlc_ref -O2, accm 0x00000000", 40)) encode \(pad(fixed(e), 7, left: true)) MB/s"
-            + "         decode \(pad(fixed(d), 7, left: true)) MB/s")
+            + "           [best \(fixed(c.encode.max()!, digits: 0))]  decode \(pad(fixed(d), 7, left: true)) MB/s"
+            + "           [best \(fixed(c.decode.max()!, digits: 0))]")
     }
     for accm in accms {
         let figures = chapd[accm] ?? [:]
         func column(_ name: String, _ cFigure: Double?) -> String {
             guard let value = median(figures[name] ?? []) else { return "" }
             let ratio = cFigure.map { "(" + fixed($0 > 0 ? value / $0 : 0, digits: 2) + "x C)" } ?? ""
-            return "\(pad(fixed(value), 7, left: true)) MB/s \(pad(ratio, 9))"
+            let best = (figures[name] ?? []).max() ?? value
+            return "\(pad(fixed(value), 7, left: true)) MB/s \(pad(ratio, 9)) [best \(fixed(best, digits: 0))]"
         }
         print("  \(pad("chapd, accm " + hex32(accm), 40)) encode \(column("encode", cEncode))"
             + "  decode \(column("decode", cDecode))"
             + "  decode in 4 KiB reads \(column("decode4k", cDecode))")
     }
     if cEncode != nil {
-        print("  (ratios are to the C codec at ACCM 0, the only ACCM it measures; MB/s of payload)")
+        print("  (medians; ratios are to the C codec's median at ACCM 0, the only ACCM it measures;"
+            + " MB/s of payload; [best] is the fastest round)")
     }
 }
 
