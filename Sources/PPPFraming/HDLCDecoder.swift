@@ -54,27 +54,57 @@ public struct HDLCDecoder: Sendable {
     }
 
     public mutating func decode(_ buffer: ByteBuffer, _ onEvent: (HDLCEvent) -> Void) {
-        buffer.withUnsafeReadableBytes { run($0, rawFrame: nil, onEvent) }
+        buffer.withUnsafeReadableBytes { run($0, rawFrame: nil) { Self.deliver($0, onEvent) } }
     }
 
     /// As `decode(_:_:)`, and also calls `rawFrame` with every frame that passed the length and
     /// FCS checks — address/control/protocol/information exactly as received, FCS stripped —
     /// before its `.frame` or `.dropped(.badHeader)` event. For captures (DLT_PPP_WITH_DIR).
     public mutating func decode(_ bytes: some Collection<UInt8>, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
-        let done: Void? = bytes.withContiguousStorageIfAvailable { pointer in
-            run(UnsafeRawBufferPointer(pointer), rawFrame: rawFrame, onEvent)
-        }
-        if done == nil {
-            let copy = Array(bytes)
-            copy.withUnsafeBytes { run($0, rawFrame: rawFrame, onEvent) }
-        }
+        Self.withContiguousBytes(bytes) { run($0, rawFrame: rawFrame) { Self.deliver($0, onEvent) } }
     }
 
     public mutating func decode(_ buffer: ByteBuffer, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
-        buffer.withUnsafeReadableBytes { run($0, rawFrame: rawFrame, onEvent) }
+        buffer.withUnsafeReadableBytes { run($0, rawFrame: rawFrame) { Self.deliver($0, onEvent) } }
     }
 
-    private mutating func run(_ input: UnsafeRawBufferPointer, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
+    /// As `decode(_:_:)`, but each frame's information field is lent straight from the
+    /// decoder's storage instead of copied into a new array: nothing is allocated per frame.
+    /// The view is valid only inside the callback; copy what must outlive it.
+    public mutating func decodeBorrowing(_ buffer: ByteBuffer, _ onEvent: (HDLCBorrowedEvent) -> Void) {
+        buffer.withUnsafeReadableBytes { run($0, rawFrame: nil, onEvent) }
+    }
+
+    public mutating func decodeBorrowing(_ bytes: some Collection<UInt8>, _ onEvent: (HDLCBorrowedEvent) -> Void) {
+        Self.withContiguousBytes(bytes) { run($0, rawFrame: nil, onEvent) }
+    }
+
+    private static func withContiguousBytes(_ bytes: some Collection<UInt8>, _ body: (UnsafeRawBufferPointer) -> Void) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { body(UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBytes { body($0) }
+        }
+    }
+
+    /// A borrowed event as the owning `HDLCEvent` (the information field copied once).
+    @inline(__always)
+    private static func deliver(_ event: HDLCBorrowedEvent, _ onEvent: (HDLCEvent) -> Void) {
+        switch event {
+        case .frame(let view):
+            let information = [UInt8](unsafeUninitializedCapacity: view.information.count) { out, count in
+                if let source = view.information.baseAddress, view.information.count > 0 {
+                    UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: source, byteCount: view.information.count)
+                }
+                count = view.information.count
+            }
+            onEvent(.frame(PPPFrame(protocolNumber: view.protocolNumber, information: information)))
+        case .dropped(let reason, let octets):
+            onEvent(.dropped(reason, octets: octets))
+        }
+    }
+
+    private mutating func run(_ input: UnsafeRawBufferPointer, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCBorrowedEvent) -> Void) {
         let limit = Self.limit(for: config)
         // Work on a uniquely held local buffer so the loop can write through a raw pointer.
         var work = storage
@@ -100,7 +130,7 @@ public struct HDLCDecoder: Sendable {
     /// escape; flags, ACCM-dropped octets and octets past the storage take the per-octet rules.
     /// The FCS is left to the end of the frame, where slicing-by-8 runs over the stored octets.
     private mutating func scan(_ input: UnsafeRawBufferPointer, frame: UnsafeMutableBufferPointer<UInt8>,
-                               limit: Int, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
+                               limit: Int, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCBorrowedEvent) -> Void) {
         guard let base = input.baseAddress, let out = frame.baseAddress else { return }
         let accm = config.accm
         let controls = accm != 0
@@ -181,7 +211,7 @@ public struct HDLCDecoder: Sendable {
     /// End-of-frame processing at a flag.
     private mutating func finish(_ frame: UnsafeMutableBufferPointer<UInt8>, length: Int, escaped: Bool, fcs: UInt16,
                                  folded: Int, limit: Int, slices: UnsafePointer<UInt16>,
-                                 rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCEvent) -> Void) {
+                                 rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCBorrowedEvent) -> Void) {
         if escaped {
             drop(.aborted, length, onEvent)
             return
@@ -210,10 +240,11 @@ public struct HDLCDecoder: Sendable {
             return
         }
         counters.framesDecoded += 1
-        onEvent(.frame(PPPFrame(protocolNumber: proto, information: Array(UnsafeBufferPointer(rebasing: raw[start...])))))
+        let information = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(raw)[start...])
+        onEvent(.frame(HDLCFrameView(protocolNumber: proto, information: information)))
     }
 
-    private mutating func drop(_ reason: HDLCDropReason, _ octets: Int, _ onEvent: (HDLCEvent) -> Void) {
+    private mutating func drop(_ reason: HDLCDropReason, _ octets: Int, _ onEvent: (HDLCBorrowedEvent) -> Void) {
         counters.count(reason)
         onEvent(.dropped(reason, octets: octets))
     }

@@ -220,6 +220,27 @@ struct DifferentialTests {
                 }
                 index = end
             }
+            // The borrowing entry points report the same, fed in other random pieces.
+            var borrowing = HDLCDecoder(config: config)
+            var borrowed: [HDLCEvent] = []
+            index = 0
+            while index < stream.count {
+                let end = min(stream.count, index + Int.random(in: 1 ... 600, using: &rng))
+                let record: (HDLCBorrowedEvent) -> Void = { event in
+                    switch event {
+                    case .frame(let view): borrowed.append(.frame(view.frame))
+                    case .dropped(let reason, let octets): borrowed.append(.dropped(reason, octets: octets))
+                    }
+                }
+                if Bool.random(using: &rng) {
+                    borrowing.decodeBorrowing(stream[index ..< end], record)
+                } else {
+                    borrowing.decodeBorrowing(ByteBuffer(bytes: stream[index ..< end]), record)
+                }
+                index = end
+            }
+            #expect(borrowed == expected)
+            #expect(borrowing.counters == reference.counters)
             #expect(events == expected, "config \(config)")
             #expect(raw == expectedRaw)
             #expect(decoder.counters == reference.counters)
@@ -250,4 +271,30 @@ struct AnySequenceCollection: Collection {
     var endIndex: Int { base.endIndex }
     subscript(position: Int) -> UInt8 { base[position] }
     func index(after i: Int) -> Int { i + 1 }
+}
+
+@Suite("Decoder storage")
+struct DecoderStorageTests {
+    @Test("an MRU raised in the middle of a frame keeps the FCS exact (octets buffered before are not carried over, as before)")
+    func mruRaisedMidFrame() {
+        let frame = PPPFrame(protocolNumber: 0x0021, information: Array(repeating: 0x41, count: 40))
+        let bytes = HDLCEncoder(config: .init(accm: 0)).encode(frame)
+        var decoder = HDLCDecoder(config: .init(accm: 0, mru: 10))
+        var events: [HDLCEvent] = []
+        decoder.decode(bytes[..<30]) { events.append($0) }
+        decoder.config.mru = 1500
+        decoder.decode(bytes[30...]) { events.append($0) }
+        // The storage is replaced (zeroed) when the MRU grows, so the frame's first octets are
+        // gone and the header no longer parses; the FCS, kept exact, does not fail first.
+        #expect(events == [.dropped(.badHeader, octets: 46)])
+    }
+
+    @Test("a frame far past the storage is too long, and the next one decodes")
+    func farTooLong() {
+        var decoder = HDLCDecoder(config: .init(accm: 0, mru: 20))
+        var events: [HDLCEvent] = []
+        let ok = PPPFrame(protocolNumber: 0x0021, information: [1, 2, 3])
+        decoder.decode([0x7e] + Array(repeating: 0x41, count: 1000) + [0x7d, 0x5e] + HDLCEncoder(config: .init(accm: 0)).encode(ok)) { events.append($0) }
+        #expect(events == [.dropped(.tooLong, octets: 1001), .frame(ok)])
+    }
 }
