@@ -13,9 +13,14 @@ import PPPFraming
 /// printed are medians over the rounds (the build machines are shared and noisy, so only
 /// figures measured side by side mean anything). Release builds only.
 func framingBenchmark() {
-    let rounds = 7
+    // CHAPD_BENCH_ROUNDS / CHAPD_BENCH_FRAMES shrink the run, e.g. under valgrind --tool=callgrind.
+    func setting(_ name: String, _ fallback: Int) -> Int {
+        getenv(name).flatMap { Int(String(cString: $0)) }.map { max(1, $0) } ?? fallback
+    }
+    let rounds = setting("CHAPD_BENCH_ROUNDS", 7)
     let windowFrames = 64
-    let frameCount = windowFrames * 400  // 25 600 frames, 38.4 MB of payload per measurement
+    // 25 600 frames by default, 38.4 MB of payload per measurement.
+    let frameCount = windowFrames * max(1, setting("CHAPD_BENCH_FRAMES", 25_600) / windowFrames)
     let size = 1500
     print("framing: \(size)-byte information fields, random payload, \(frameCount) frames per figure,"
         + " median of \(rounds) rounds run side by side with the C reference")
