@@ -133,7 +133,7 @@ public struct HDLCDecoder: Sendable {
                                limit: Int, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCBorrowedEvent) -> Void) {
         guard let base = input.baseAddress, let out = frame.baseAddress else { return }
         let accm = config.accm
-        let controls = accm != 0
+        let below = accm != 0 ? HDLCScan.ones &* 0x20 : 0
         let controlBits = UInt64(accm)
         let slices = FCS16.slices
         let capacity = frame.count
@@ -148,7 +148,7 @@ public struct HDLCDecoder: Sendable {
             if escape == 0 {
                 while index &+ 8 <= end, length &+ 8 <= capacity {
                     let word = (base + index).loadUnaligned(as: UInt64.self)
-                    if HDLCScan.mask(UInt64(littleEndian: word), controls: controls) != 0 { break }
+                    if HDLCScan.mask(UInt64(littleEndian: word), below: below) != 0 { break }
                     (UnsafeMutableRawPointer(out) + length).storeBytes(of: word, as: UInt64.self)
                     index &+= 8
                     length &+= 8

@@ -10,10 +10,15 @@ enum HDLCScan {
     /// (borrows only run upwards from a true hit, so any false hits lie above it).
     @inline(__always)
     static func mask(_ word: UInt64, controls: Bool) -> UInt64 {
+        mask(word, below: controls ? ones &* 0x20 : 0)
+    }
+
+    /// As `mask(_:controls:)` with `below` = 0x20 in every octet (controls) or 0 (none): with 0
+    /// the control term is `word & ~word`, so the loop needs no branch or select on it.
+    @inline(__always)
+    static func mask(_ word: UInt64, below: UInt64) -> UInt64 {
         let flag = word ^ (ones &* 0x7e), escape = word ^ (ones &* 0x7d)
-        var hits = ((flag &- ones) & ~flag) | ((escape &- ones) & ~escape)
-        if controls { hits |= (word &- ones &* 0x20) & ~word }
-        return hits & highs
+        return (((flag &- ones) & ~flag) | ((escape &- ones) & ~escape) | ((word &- below) & ~word)) & highs
     }
 
     @inline(__always)
@@ -25,8 +30,9 @@ enum HDLCScan {
     @inline(__always)
     static func next(_ base: UnsafeRawPointer, from: Int, end: Int, controls: Bool) -> Int {
         var index = from
+        let below = controls ? ones &* 0x20 : 0
         while index &+ 8 <= end {
-            let hits = mask(UInt64(littleEndian: (base + index).loadUnaligned(as: UInt64.self)), controls: controls)
+            let hits = mask(UInt64(littleEndian: (base + index).loadUnaligned(as: UInt64.self)), below: below)
             if hits != 0 { return index &+ (hits.trailingZeroBitCount &>> 3) }
             index &+= 8
         }
