@@ -20,6 +20,11 @@ public struct HDLCDecoder: Sendable {
     private var fcs = FCS16.initial
     private var folded = 0
 
+    /// Per octet value: 1 when the octet leaves the fast path (flag, or dropped by the receive
+    /// ACCM). Rebuilt when the ACCM changes.
+    private var stops: [UInt8] = []
+    private var stopsAccm: UInt32 = 0
+
     /// Storage beyond the frame limit, for word stores.
     static let slack = 8
 
@@ -118,23 +123,32 @@ public struct HDLCDecoder: Sendable {
             }
             work = [UInt8](repeating: 0, count: limit + Self.slack)
         }
+        var table = stops
+        stops = []
+        if table.isEmpty || stopsAccm != config.accm {
+            let accm = config.accm
+            table = (0 ..< 256).map { octet in octet == 0x7e || (octet < 0x20 && accm & (1 << UInt32(octet)) != 0) ? 1 : 0 }
+            stopsAccm = accm
+        }
         work.withUnsafeMutableBufferPointer { frame in
-            scan(input, frame: frame, limit: limit, rawFrame: rawFrame, onEvent)
+            table.withUnsafeBufferPointer { table in
+                scan(input, frame: frame, stops: table.baseAddress!, limit: limit, rawFrame: rawFrame, onEvent)
+            }
         }
         storage = work
+        stops = table
     }
 
     /// The decoding loop. State lives in locals (registers) and is stored back at the end.
     /// Words with no flag, escape or control octet the ACCM could drop are found a word at a
     /// time (SWAR) and stored whole; other octets are unescaped without branching on the
     /// escape; flags, ACCM-dropped octets and octets past the storage take the per-octet rules.
-    /// The FCS is left to the end of the frame, where slicing-by-8 runs over the stored octets.
+    /// The FCS is left to the end of the frame, where slicing runs over the stored octets.
     private mutating func scan(_ input: UnsafeRawBufferPointer, frame: UnsafeMutableBufferPointer<UInt8>,
-                               limit: Int, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCBorrowedEvent) -> Void) {
+                               stops: UnsafePointer<UInt8>, limit: Int, rawFrame: (([UInt8]) -> Void)?, _ onEvent: (HDLCBorrowedEvent) -> Void) {
         guard let base = input.baseAddress, let out = frame.baseAddress else { return }
         let accm = config.accm
         let below = accm != 0 ? HDLCScan.ones &* 0x20 : 0
-        let controlBits = UInt64(accm)
         let slices = FCS16.slices
         let capacity = frame.count
         let end = input.count
@@ -159,12 +173,9 @@ public struct HDLCDecoder: Sendable {
             while index < stop {
                 let byte = base.load(fromByteOffset: index, as: UInt8.self)
                 index &+= 1
-                // One predictable branch: flag, an octet the ACCM drops, or no room. (Bits 32–63
-                // of `controlBits` are zero, so the masked shift is exact for octets below 0x40.)
-                let flag = UInt64(byte == 0x7e ? 1 : 0)
-                let dropped = (controlBits &>> UInt64(byte & 63)) & UInt64(byte < 0x40 ? 1 : 0)
-                let full = UInt64(length < capacity ? 0 : 1)
-                if _fastPath((flag | dropped | full) == 0) {
+                // One predictable branch: flag, an octet the ACCM drops, or no room.
+                let full: UInt8 = length < capacity ? 0 : 1
+                if _fastPath(stops[Int(byte)] | full == 0) {
                     out[length] = byte ^ escape
                     let isEscape = byte == 0x7d && escape == 0
                     escape = isEscape ? 0x20 : 0

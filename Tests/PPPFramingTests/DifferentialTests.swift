@@ -248,6 +248,37 @@ struct DifferentialTests {
         }
     }
 
+    @Test("receive ACCM and compression changed between reads (mid-frame too) apply from the next octet, as in the reference",
+          arguments: [41, 42, 43] as [UInt64])
+    func configChanges(seed: UInt64) {
+        var rng = TestRandom(seed: seed)
+        for _ in 0 ..< 30 {
+            let config = HDLCReceiveConfig(accm: Self.accm(&rng), mru: 1500)
+            let stream = Self.stream(&rng, mru: config.mru)
+            var reference = ReferenceCodec.Decoder(config: config)
+            var decoder = HDLCDecoder(config: config)
+            var expectedRaw: [[UInt8]] = [], expected: [HDLCEvent] = []
+            var raw: [[UInt8]] = [], events: [HDLCEvent] = []
+            var index = 0
+            while index < stream.count {
+                let end = min(stream.count, index + Int.random(in: 1 ... 300, using: &rng))
+                reference.decode(Array(stream[index ..< end]), raw: &expectedRaw, events: &expected)
+                decoder.decode(stream[index ..< end], rawFrame: { raw.append($0) }) { events.append($0) }
+                index = end
+                if Int.random(in: 0 ..< 3, using: &rng) == 0 {
+                    let changed = HDLCReceiveConfig(accm: Self.accm(&rng), mru: 1500,
+                                                    acceptAddressControlCompression: .random(using: &rng),
+                                                    acceptProtocolCompression: .random(using: &rng))
+                    reference.config = changed
+                    decoder.config = changed
+                }
+            }
+            #expect(events == expected)
+            #expect(raw == expectedRaw)
+            #expect(decoder.counters == reference.counters)
+        }
+    }
+
     @Test("a frame spanning many reads, split at every offset, decodes once")
     func spanningReads() {
         var rng = TestRandom(seed: 31)
