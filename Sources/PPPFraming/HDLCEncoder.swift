@@ -2,7 +2,21 @@ import NIOCore
 
 /// RFC 1662 async-HDLC encoder: header (per ACFC/PFC), escaping (per ACCM), FCS, flags.
 public struct HDLCEncoder: Sendable {
-    public var config: HDLCSendConfig
+    public var config: HDLCSendConfig {
+        didSet { if config.accm != oldValue.accm { escapes = Self.escapes(for: config.accm) } }
+    }
+    /// Per octet value: 1 when it is sent escaped under `config.accm` (flag, escape, ACCM controls).
+    private var escapes: [UInt8]
+    /// The same under the default ACCM, for LCP codes 1–7.
+    private static let defaultEscapes = escapes(for: 0xffff_ffff)
+
+    private static func escapes(for accm: UInt32) -> [UInt8] {
+        var table = [UInt8](repeating: 0, count: 256)
+        table[0x7d] = 1
+        table[0x7e] = 1
+        for octet in 0 ..< 0x20 where accm & (1 << UInt32(octet)) != 0 { table[octet] = 1 }
+        return table
+    }
 
     /// Linux's ppp_async (what pppd uses) starts a frame with a flag only after the line has
     /// been quiet this long (its `flag_time`, one second), or for LCP codes 1–7. The runtime
@@ -11,6 +25,7 @@ public struct HDLCEncoder: Sendable {
 
     public init(config: HDLCSendConfig = .init()) {
         self.config = config
+        self.escapes = Self.escapes(for: config.accm)
     }
 
     /// Appends the encoded frame, always with an opening flag.
@@ -83,16 +98,47 @@ public struct HDLCEncoder: Sendable {
             guard let base = info.baseAddress else { return }
             let end = info.count
             fcs = FCS16.update(fcs, base, count: end, slices: slices)
-            var from = 0
-            while from < end {
-                let runEnd = HDLCScan.next(base, from: from, end: end, controls: controls)
-                if runEnd > from {
-                    (target + index).copyMemory(from: base + from, byteCount: runEnd &- from)
-                    index &+= runEnd &- from
-                    if runEnd == end { break }
+            if !controls {
+                // ACCM 0: only 7d and 7e are escaped, runs are long: find them a word at a time
+                // and copy them in bulk.
+                var from = 0
+                while from < end {
+                    let runEnd = HDLCScan.next(base, from: from, end: end, controls: false)
+                    if runEnd > from {
+                        (target + index).copyMemory(from: base + from, byteCount: runEnd &- from)
+                        index &+= runEnd &- from
+                        if runEnd == end { break }
+                    }
+                    putEscaped(base.load(fromByteOffset: runEnd, as: UInt8.self))
+                    from = runEnd &+ 1
                 }
-                putEscaped(base.load(fromByteOffset: runEnd, as: UInt8.self))
-                from = runEnd &+ 1
+                return
+            }
+            // Control octets escaped too: escapes are frequent, so no branch on them.
+            let below = HDLCScan.ones &* 0x20
+            (defaults ? Self.defaultEscapes : escapes).withUnsafeBufferPointer { escapes in
+                var from = 0
+                while from < end {
+                    // Clean words (no flag, escape or control octet) are copied whole.
+                    while from &+ 8 <= end {
+                        let word = (base + from).loadUnaligned(as: UInt64.self)
+                        if HDLCScan.mask(UInt64(littleEndian: word), below: below) != 0 { break }
+                        (target + index).storeBytes(of: word, as: UInt64.self)
+                        from &+= 8
+                        index &+= 8
+                    }
+                    // Then up to a word's worth octet by octet, without branching on the escape:
+                    // 7d goes out in any case and is overwritten unless the octet needs escaping.
+                    let stop = min(end, from &+ 8)
+                    while from < stop {
+                        let byte = base.load(fromByteOffset: from, as: UInt8.self)
+                        let escape = Int(escapes[Int(byte)])
+                        target.storeBytes(of: 0x7d, toByteOffset: index, as: UInt8.self)
+                        target.storeBytes(of: byte ^ UInt8(truncatingIfNeeded: escape &<< 5), toByteOffset: index &+ escape, as: UInt8.self)
+                        index &+= 1 &+ escape
+                        from &+= 1
+                    }
+                }
             }
         }
         let check = ~fcs
