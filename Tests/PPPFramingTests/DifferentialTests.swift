@@ -170,6 +170,22 @@ struct DifferentialTests {
         }
     }
 
+    @Test("an encoder whose config is changed in place encodes as a fresh one")
+    func encoderConfigChanged() {
+        var rng = TestRandom(seed: 15)
+        var encoder = HDLCEncoder(config: .init(accm: 0))
+        for round in 0 ..< 200 {
+            if round % 2 == 0 {
+                encoder.config.accm = Self.accm(&rng)
+            } else {
+                encoder.config = HDLCSendConfig(accm: Self.accm(&rng), addressControlCompression: .random(using: &rng),
+                                                protocolCompression: .random(using: &rng))
+            }
+            let frame = PPPFrame(protocolNumber: Self.protocolNumber(&rng), information: Self.information(&rng, maximum: 100))
+            #expect(encoder.encode(frame) == ReferenceCodec.encode(frame, config: encoder.config, lineIdle: true))
+        }
+    }
+
     /// A line stream: encoded frames (under a possibly different ACCM than the receiver's),
     /// aborts, lone escapes, raw control octets, corrupted and oversize frames, garbage.
     static func stream(_ rng: inout TestRandom, mru: Int) -> [UInt8] {
