@@ -2,7 +2,21 @@ import NIOCore
 
 /// RFC 1662 async-HDLC encoder: header (per ACFC/PFC), escaping (per ACCM), FCS, flags.
 public struct HDLCEncoder: Sendable {
-    public var config: HDLCSendConfig
+    public var config: HDLCSendConfig {
+        didSet { if config.accm != oldValue.accm { escapes = Self.escapes(for: config.accm) } }
+    }
+    /// Per octet value: 1 when it is sent escaped under `config.accm` (flag, escape, ACCM controls).
+    private var escapes: [UInt8]
+    /// The same under the default ACCM, for LCP codes 1–7.
+    private static let defaultEscapes = escapes(for: 0xffff_ffff)
+
+    private static func escapes(for accm: UInt32) -> [UInt8] {
+        var table = [UInt8](repeating: 0, count: 256)
+        table[0x7d] = 1
+        table[0x7e] = 1
+        for octet in 0 ..< 0x20 where accm & (1 << UInt32(octet)) != 0 { table[octet] = 1 }
+        return table
+    }
 
     /// Linux's ppp_async (what pppd uses) starts a frame with a flag only after the line has
     /// been quiet this long (its `flag_time`, one second), or for LCP codes 1–7. The runtime
@@ -11,6 +25,7 @@ public struct HDLCEncoder: Sendable {
 
     public init(config: HDLCSendConfig = .init()) {
         self.config = config
+        self.escapes = Self.escapes(for: config.accm)
     }
 
     /// Appends the encoded frame, always with an opening flag.
@@ -45,46 +60,92 @@ public struct HDLCEncoder: Sendable {
     }
 
     /// Writes the frame into `out` (which holds at least `maximumEncodedSize`); returns its length.
+    /// The information field's FCS is computed by slicing-by-8 in one pass; its runs of octets
+    /// needing no escape are found a word at a time and copied in bulk.
     private func write(_ frame: PPPFrame, lineIdle: Bool, into out: UnsafeMutableRawBufferPointer) -> Int {
         let defaults = frame.isLCPLinkConfiguration
         let full = Self.usesDefaultLinkSettings(frame)
         let accm = defaults ? 0xffff_ffff : config.accm
+        let controls = accm != 0
         var header: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         let headerCount = HDLCHeaderCodec.header(protocolNumber: frame.protocolNumber, fullHeader: full,
                                                  config: config, into: &header)
+        let slices = FCS16.slices
+        let target = out.baseAddress!
         var index = 0
-        var fcs = FCS16.initial
-        FCS16.table.withUnsafeBufferPointer { table in
-            @inline(__always) func put(_ byte: UInt8) {
-                fcs = (fcs >> 8) ^ table[Int(UInt8(truncatingIfNeeded: fcs) ^ byte)]
-                putEscaped(byte)
+        @inline(__always) func putEscaped(_ byte: UInt8) {
+            if byte == 0x7e || byte == 0x7d || (byte < 0x20 && accm & (1 << UInt32(byte)) != 0) {
+                target.storeBytes(of: 0x7d, toByteOffset: index, as: UInt8.self)
+                target.storeBytes(of: byte ^ 0x20, toByteOffset: index &+ 1, as: UInt8.self)
+                index &+= 2
+            } else {
+                target.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
+                index &+= 1
             }
-            @inline(__always) func putEscaped(_ byte: UInt8) {
-                if byte == 0x7e || byte == 0x7d || (byte < 0x20 && accm & (1 << UInt32(byte)) != 0) {
-                    out[index] = 0x7d
-                    out[index + 1] = byte ^ 0x20
-                    index += 2
-                } else {
-                    out[index] = byte
-                    index += 1
+        }
+        if lineIdle || defaults {
+            target.storeBytes(of: 0x7e, toByteOffset: index, as: UInt8.self)
+            index &+= 1
+        }
+        var fcs = FCS16.initial
+        withUnsafeBytes(of: header) { bytes in
+            for i in 0 ..< headerCount {
+                fcs = (fcs >> 8) ^ slices[Int(UInt8(truncatingIfNeeded: fcs) ^ bytes[i])]
+                putEscaped(bytes[i])
+            }
+        }
+        frame.information.withUnsafeBytes { info in
+            guard let base = info.baseAddress else { return }
+            let end = info.count
+            fcs = FCS16.update(fcs, base, count: end, slices: slices)
+            if !controls {
+                // ACCM 0: only 7d and 7e are escaped, runs are long: find them a word at a time
+                // and copy them in bulk.
+                var from = 0
+                while from < end {
+                    let runEnd = HDLCScan.next(base, from: from, end: end, controls: false)
+                    if runEnd > from {
+                        (target + index).copyMemory(from: base + from, byteCount: runEnd &- from)
+                        index &+= runEnd &- from
+                        if runEnd == end { break }
+                    }
+                    putEscaped(base.load(fromByteOffset: runEnd, as: UInt8.self))
+                    from = runEnd &+ 1
+                }
+                return
+            }
+            // Control octets escaped too: escapes are frequent, so no branch on them.
+            let below = HDLCScan.ones &* 0x20
+            (defaults ? Self.defaultEscapes : escapes).withUnsafeBufferPointer { escapes in
+                var from = 0
+                while from < end {
+                    // Clean words (no flag, escape or control octet) are copied whole.
+                    while from &+ 8 <= end {
+                        let word = (base + from).loadUnaligned(as: UInt64.self)
+                        if HDLCScan.mask(UInt64(littleEndian: word), below: below) != 0 { break }
+                        (target + index).storeBytes(of: word, as: UInt64.self)
+                        from &+= 8
+                        index &+= 8
+                    }
+                    // Then up to a word's worth octet by octet, without branching on the escape:
+                    // 7d goes out in any case and is overwritten unless the octet needs escaping.
+                    let stop = min(end, from &+ 8)
+                    while from < stop {
+                        let byte = base.load(fromByteOffset: from, as: UInt8.self)
+                        let escape = Int(escapes[Int(byte)])
+                        target.storeBytes(of: 0x7d, toByteOffset: index, as: UInt8.self)
+                        target.storeBytes(of: byte ^ UInt8(truncatingIfNeeded: escape &<< 5), toByteOffset: index &+ escape, as: UInt8.self)
+                        index &+= 1 &+ escape
+                        from &+= 1
+                    }
                 }
             }
-            if lineIdle || defaults {
-                out[index] = 0x7e
-                index += 1
-            }
-            withUnsafeBytes(of: header) { bytes in
-                for i in 0 ..< headerCount { put(bytes[i]) }
-            }
-            frame.information.withUnsafeBufferPointer { info in
-                for byte in info { put(byte) }
-            }
-            let check = ~fcs
-            putEscaped(UInt8(truncatingIfNeeded: check))
-            putEscaped(UInt8(truncatingIfNeeded: check >> 8))
-            out[index] = 0x7e
-            index += 1
         }
+        let check = ~fcs
+        putEscaped(UInt8(truncatingIfNeeded: check))
+        putEscaped(UInt8(truncatingIfNeeded: check >> 8))
+        target.storeBytes(of: 0x7e, toByteOffset: index, as: UInt8.self)
+        index &+= 1
         return index
     }
 }

@@ -29,6 +29,28 @@ public enum HDLCEvent: Hashable, Sendable {
     case dropped(HDLCDropReason, octets: Int)
 }
 
+/// A frame lent by `HDLCDecoder.decodeBorrowing`: the information field points into the
+/// decoder's storage and is valid only inside the callback it is passed to.
+public struct HDLCFrameView {
+    public let protocolNumber: UInt16
+    public let information: UnsafeRawBufferPointer
+
+    public init(protocolNumber: UInt16, information: UnsafeRawBufferPointer) {
+        self.protocolNumber = protocolNumber
+        self.information = information
+    }
+
+    /// An owned copy.
+    public var frame: PPPFrame { PPPFrame(protocolNumber: protocolNumber, information: Array(information)) }
+}
+
+/// What `HDLCDecoder.decodeBorrowing` reports for each flag-delimited frame.
+public enum HDLCBorrowedEvent {
+    case frame(HDLCFrameView)
+    /// As `HDLCEvent.dropped`.
+    case dropped(HDLCDropReason, octets: Int)
+}
+
 /// Running totals kept by the decoder (cumulative; never reset by config changes).
 public struct HDLCCounters: Hashable, Sendable {
     public var framesDecoded = 0
