@@ -97,10 +97,9 @@ struct HostilePeerSuiteTests {
                       "optionsdir", h.directory.path, "chap-secrets", h.secretsPath] + extra, tag: "chapd")
     }
 
-    /// Garbage between and inside frames, bad FCS, aborts, lone escapes, a frame over the MRU
-    /// and a megabyte without a flag: every one discarded and counted, memory bounded, and
-    /// the link still answers an Echo-Request.
-    @Test func brokenFramingIsDiscardedAndCounted() throws {
+    /// A chapd (noauth, debug) on a pty with the scripted peer up to IPCP Opened; after
+    /// `body`, SIGTERM must end it with status 5.
+    func withEstablishedLink(_ body: (ScriptedLinePeer, ChapdHarness.Running) throws -> Void) throws {
         let h = try ChapdHarness(secrets: "")
         defer { h.remove() }
         let peer = try ScriptedLinePeer()
@@ -108,42 +107,45 @@ struct HostilePeerSuiteTests {
         defer { chapd.signal(SIGKILL); _ = chapd.wait(timeout: 5) }
         try peer.establish(address: 0x0a01_0002)
         #expect(chapd.waitForLog("remote IP address 10.1.0.2", timeout: 10), "\(chapd.log)")
-        #expect(try peer.answersEcho(identifier: 1))
-        let before = try #require(residentKiB(of: chapd.pid))
-
-        var rng = SeededRandom(seed: 99)
-        var garbage = [UInt8]()
-        for _ in 0..<20_000 { garbage.append(UInt8.random(in: 0...255, using: &rng)) }
-        try peer.write([0x7e] + garbage + [0x7e])                                // random frames, bad FCS
-        try peer.write([0x7e, 0xff, 0x03, 0xc0, 0x21, 0x7d, 0x7e])               // aborted frame
-        try peer.write([0x7e, 0x7d, 0x7e, 0x7d, 0x7d, 0x7d, 0x7e])               // lone escapes
-        try peer.sendRaw(0xc021, ScriptedLinePeer.echoRequest(identifier: 2, data: [UInt8](repeating: 0x41, count: 3000)))  // over the MRU
-        try peer.write([UInt8](repeating: 0x41, count: 1 << 20) + [0x7e])        // a megabyte without a flag
-        #expect(try peer.answersEcho(identifier: 3, timeout: 10), "\(chapd.log)")
-        #expect(chapd.log.contains("frame(s) with bad FCS"), "\(chapd.log)")
-        #expect(chapd.log.contains("malformed frame(s)"), "\(chapd.log)")
-        // The oversize Echo-Request was never answered.
-        #expect(!peer.received.contains { $0.protocolNumber == 0xc021 && $0.information.first == 10 && $0.information[1] == 2 })
-        let after = try #require(residentKiB(of: chapd.pid))
-        #expect(after - before < 4096, "RSS \(before) KiB before, \(after) KiB after")
+        try body(peer, chapd)
         chapd.signal(SIGTERM)
         #expect(chapd.wait(timeout: 15).status == 5)
+    }
+
+    /// Garbage between and inside frames, bad FCS, aborts, lone escapes, a frame over the MRU
+    /// and a megabyte without a flag: every one discarded and counted, memory bounded, and
+    /// the link still answers an Echo-Request.
+    @Test func brokenFramingIsDiscardedAndCounted() throws {
+        try withEstablishedLink { peer, chapd in
+            #expect(try peer.answersEcho(identifier: 1))
+            let before = try #require(residentKiB(of: chapd.pid))
+
+            var rng = SeededRandom(seed: 99)
+            var garbage = [UInt8]()
+            for _ in 0..<20_000 { garbage.append(UInt8.random(in: 0...255, using: &rng)) }
+            try peer.write([0x7e] + garbage + [0x7e])                                // random frames, bad FCS
+            try peer.write([0x7e, 0xff, 0x03, 0xc0, 0x21, 0x7d, 0x7e])               // aborted frame
+            try peer.write([0x7e, 0x7d, 0x7e, 0x7d, 0x7d, 0x7d, 0x7e])               // lone escapes
+            try peer.sendRaw(0xc021, ScriptedLinePeer.echoRequest(identifier: 2, data: [UInt8](repeating: 0x41, count: 3000)))  // over the MRU
+            try peer.write([UInt8](repeating: 0x41, count: 1 << 20) + [0x7e])        // a megabyte without a flag
+            #expect(try peer.answersEcho(identifier: 3, timeout: 10), "\(chapd.log)")
+            #expect(chapd.log.contains("frame(s) with bad FCS"), "\(chapd.log)")
+            #expect(chapd.log.contains("malformed frame(s)"), "\(chapd.log)")
+            // The oversize Echo-Request was never answered.
+            #expect(!peer.received.contains { $0.protocolNumber == 0xc021 && $0.information.first == 10 && $0.information[1] == 2 })
+            let after = try #require(residentKiB(of: chapd.pid))
+            #expect(after - before < 4096, "RSS \(before) KiB before, \(after) KiB after")
+        }
     }
 
     /// Valid-FCS packets whose length fields lie: zero, shorter than the header, longer than
     /// the data, 0xffff are discarded; shorter than the data is padding (RFC 1661 §5) and the
     /// packet is answered.
     @Test func lyingLengthFieldsAreDiscardedPaddingIsNot() throws {
-        let h = try ChapdHarness(secrets: "")
-        defer { h.remove() }
-        let peer = try ScriptedLinePeer()
-        let chapd = try start(h, peer, ["noauth", "10.1.0.1:10.1.0.2"])
-        defer { chapd.signal(SIGKILL); _ = chapd.wait(timeout: 5) }
-        try peer.establish(address: 0x0a01_0002)
-        #expect(chapd.waitForLog("remote IP address 10.1.0.2", timeout: 10), "\(chapd.log)")
-        let body: [UInt8] = [0x5e, 0xed, 0xf0, 0x0d, 1, 2, 3, 4]
-        for (id, length) in [(0x10, 0), (0x11, 3), (0x12, 40), (0x13, 0xffff)] as [(UInt8, Int)] {
-            try peer.sendRaw(0xc021, [9, id, UInt8(length >> 8), UInt8(length & 0xff)] + body)
+        try withEstablishedLink { peer, chapd in
+            let body: [UInt8] = [0x5e, 0xed, 0xf0, 0x0d, 1, 2, 3, 4]
+            for (id, length) in [(0x10, 0), (0x11, 3), (0x12, 40), (0x13, 0xffff)] as [(UInt8, Int)] {
+                try peer.sendRaw(0xc021, [9, id, UInt8(length >> 8), UInt8(length & 0xff)] + body)
         }
         // Length 8: the last four octets are padding; the reply carries none of them.
         try peer.sendRaw(0xc021, [9, 0x14, 0, 8] + body)
@@ -152,8 +154,7 @@ struct HostilePeerSuiteTests {
         #expect(try peer.answersEcho(identifier: 0x15))
         #expect(!peer.received.contains { $0.protocolNumber == 0xc021 && $0.information.first == 10 && (0x10...0x13).contains($0.information[1]) })
         #expect(chapd.log.components(separatedBy: "discarded malformed LCP packet").count - 1 == 4, "\(chapd.log)")
-        chapd.signal(SIGTERM)
-        #expect(chapd.wait(timeout: 15).status == 5)
+        }
     }
 
     /// Options of length 0 and 1, and one overrunning the packet: chapd rejects from the bad

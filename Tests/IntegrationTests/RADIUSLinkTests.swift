@@ -96,6 +96,8 @@ struct RADIUSLinkTests {
         let (srv, cli) = try h.startPair(device: Self.server(conf), stdio: Self.client("carol", "carolpw-secret") + ["chap-timeout", "30"])
         #expect(srv.waitForLog("Peer carol authenticated with CHAP", timeout: 25), "\(srv.log)")
         #expect(cli.waitForLog("CHAP authentication succeeded: Hi carol", timeout: 5), "\(cli.log)")
+        // No Framed-IP-Address for carol and no REMOTE: pppd's fallback address.
+        #expect(srv.waitForLog("remote IP address 10.64.64.64", timeout: 10), "\(srv.log)")
         srv.signal(SIGTERM)
         #expect(srv.wait(timeout: 20).status == 5)
         _ = cli.wait(timeout: 20)

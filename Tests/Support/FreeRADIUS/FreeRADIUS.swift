@@ -11,8 +11,9 @@ public final class FreeRADIUS: @unchecked Sendable {
     public static let radclient: String? = ["/usr/bin/radclient"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     public static let secret = "testing123"
+    /// Tests/Support/FreeRADIUS/FreeRADIUS.swift → the package root.
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     public static let users = """
         alice Cleartext-Password := "alicepw"
               Framed-IP-Address = 10.1.2.3,
