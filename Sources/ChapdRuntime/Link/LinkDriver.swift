@@ -108,20 +108,25 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         while start < bytes.endIndex && !finished {
             let end = bytes[start...].firstIndex(of: 0x7e).map { bytes.index(after: $0) } ?? bytes.endIndex
             var frames: [PPPFrame] = []
-            decoder.decode(bytes[start..<end]) { event in
-                if case .frame(let f) = event { frames.append(f) }
+            decoder.decodeBorrowing(bytes[start..<end]) { event in
+                guard case .frame(let view) = event, !finished else { return }
+                if let channel = interface?.channel,
+                   (view.protocolNumber == 0x0021 && session.carriesIPv4) || (view.protocolNumber == 0x0057 && session.carriesIPv6) {
+                    // The data path: IP from the decoder's own storage straight into one
+                    // buffer for the interface, one write per packet (a TUN write is one
+                    // packet, so writes must never be coalesced).
+                    if capture != nil { record(.received, view.frame) }
+                    session.ipDeliveredToInterface(octets: view.information.count)
+                    var packet = channel.allocator.buffer(capacity: view.information.count)
+                    packet.writeBytes(view.information)
+                    channel.writeAndFlush(packet, promise: nil)
+                } else {
+                    frames.append(view.frame)
+                }
             }
             start = end
             for frame in frames where !finished {
                 record(.received, frame)
-                if let channel = interface?.channel,
-                   (frame.protocolNumber == 0x0021 && session.carriesIPv4) || (frame.protocolNumber == 0x0057 && session.carriesIPv6) {
-                    // The data path: IP straight to the interface, one write per packet (a
-                    // TUN write is one packet, so writes must never be coalesced).
-                    session.ipDeliveredToInterface(octets: frame.information.count)
-                    channel.writeAndFlush(ByteBuffer(bytes: frame.information), promise: nil)
-                    continue
-                }
                 if logger.logLevel <= .debug {
                     logger.debug("rcvd [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
                 }
