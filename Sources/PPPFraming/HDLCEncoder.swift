@@ -36,9 +36,18 @@ public struct HDLCEncoder: Sendable {
     /// Appends the encoded frame. The opening flag is written when `lineIdle` is true or the
     /// frame is LCP code 1–7 (as Linux/pppd do); otherwise the previous closing flag serves.
     public func encode(_ frame: PPPFrame, into buffer: inout ByteBuffer, lineIdle: Bool) {
-        let bound = Self.maximumEncodedSize(informationCount: frame.information.count)
+        frame.information.withUnsafeBytes { info in
+            encode(protocolNumber: frame.protocolNumber, information: info, into: &buffer, lineIdle: lineIdle)
+        }
+    }
+
+    /// As `encode(_:into:lineIdle:)` for an information field the caller holds anywhere (an
+    /// IP packet in the interface's buffer, say): nothing is copied on the way.
+    public func encode(protocolNumber: UInt16, information: UnsafeRawBufferPointer, into buffer: inout ByteBuffer,
+                       lineIdle: Bool) {
+        let bound = Self.maximumEncodedSize(informationCount: information.count)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { out in
-            write(frame, lineIdle: lineIdle, into: out)
+            write(protocolNumber: protocolNumber, information: information, lineIdle: lineIdle, into: out)
         }
     }
 
@@ -50,7 +59,10 @@ public struct HDLCEncoder: Sendable {
     public func encode(_ frame: PPPFrame, lineIdle: Bool) -> [UInt8] {
         let bound = Self.maximumEncodedSize(informationCount: frame.information.count)
         return [UInt8](unsafeUninitializedCapacity: bound) { out, count in
-            count = write(frame, lineIdle: lineIdle, into: UnsafeMutableRawBufferPointer(out))
+            count = frame.information.withUnsafeBytes { info in
+                write(protocolNumber: frame.protocolNumber, information: info, lineIdle: lineIdle,
+                      into: UnsafeMutableRawBufferPointer(out))
+            }
         }
     }
 
@@ -62,13 +74,15 @@ public struct HDLCEncoder: Sendable {
     /// Writes the frame into `out` (which holds at least `maximumEncodedSize`); returns its length.
     /// The information field's FCS is computed by slicing-by-8 in one pass; its runs of octets
     /// needing no escape are found a word at a time and copied in bulk.
-    private func write(_ frame: PPPFrame, lineIdle: Bool, into out: UnsafeMutableRawBufferPointer) -> Int {
-        let defaults = frame.isLCPLinkConfiguration
-        let full = Self.usesDefaultLinkSettings(frame)
+    private func write(protocolNumber: UInt16, information info: UnsafeRawBufferPointer, lineIdle: Bool,
+                       into out: UnsafeMutableRawBufferPointer) -> Int {
+        // LCP codes 1–7 go out under the default ACCM; all of LCP with a full header.
+        let full = protocolNumber == PPPFrame.lcpProtocol
+        let defaults = full && info.first.map { (1...7).contains($0) } == true
         let accm = defaults ? 0xffff_ffff : config.accm
         let controls = accm != 0
         var header: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-        let headerCount = HDLCHeaderCodec.header(protocolNumber: frame.protocolNumber, fullHeader: full,
+        let headerCount = HDLCHeaderCodec.header(protocolNumber: protocolNumber, fullHeader: full,
                                                  config: config, into: &header)
         let slices = FCS16.slices
         let target = out.baseAddress!
@@ -94,8 +108,8 @@ public struct HDLCEncoder: Sendable {
                 putEscaped(bytes[i])
             }
         }
-        frame.information.withUnsafeBytes { info in
-            guard let base = info.baseAddress else { return }
+        body: do {
+            guard let base = info.baseAddress else { break body }
             let end = info.count
             fcs = FCS16.update(fcs, base, count: end, slices: slices)
             if !controls {
@@ -112,7 +126,7 @@ public struct HDLCEncoder: Sendable {
                     putEscaped(base.load(fromByteOffset: runEnd, as: UInt8.self))
                     from = runEnd &+ 1
                 }
-                return
+                break body
             }
             // Control octets escaped too: escapes are frequent, so no branch on them.
             let below = HDLCScan.ones &* 0x20

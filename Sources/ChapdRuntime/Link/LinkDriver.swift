@@ -534,7 +534,12 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         session.ipSentToLine(octets: packet.readableBytes)
-        send(PPPFrame(protocolNumber: proto, information: Array(packet.readableBytesView)))
+        if capture != nil { record(.sent, PPPFrame(protocolNumber: proto, information: Array(packet.readableBytesView))) }
+        // Framed straight from the interface's buffer into the line's: no copy in between.
+        var buffer = context.channel.allocator.buffer(capacity: packet.readableBytes * 2 + 16)
+        packet.withUnsafeReadableBytes { encoder.encode(protocolNumber: proto, information: $0, into: &buffer, lineIdle: true) }
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        unflushed = true
     }
 
     func flushLine() {
