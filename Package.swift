@@ -25,6 +25,13 @@ let package = Package(
         .executable(name: "chapd", targets: ["chapd"]),
         .executable(name: "chapctl", targets: ["chapctl"]),
         .library(name: "PPPCore", targets: ["PPPCore"]),
+        // Exported for the fuzz package (Tests/Fuzz), which depends on this one by path.
+        .library(name: "PPPFraming", targets: ["PPPFraming"]),
+        .library(name: "PPPPackets", targets: ["PPPPackets"]),
+        .library(name: "PPPWords", targets: ["PPPWords"]),
+        .library(name: "ChapSecrets", targets: ["ChapSecrets"]),
+        .library(name: "ChapdConfig", targets: ["ChapdConfig"]),
+        .library(name: "PPPCapture", targets: ["PPPCapture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

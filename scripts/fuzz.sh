@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# libFuzzer campaigns over chapd's parsers and machines (issue 12). Targets: Tests/Fuzz.
+#   scripts/fuzz.sh --list            names the targets
+#   scripts/fuzz.sh NAME SECONDS      builds if needed, fuzzes NAME for SECONDS with its corpus
+#                                     Tests/Fuzz/corpus/NAME (new inputs are added there);
+#                                     exits non-zero on a crash, the reproducer (crash-*, leak-*,
+#                                     timeout-*, oom-*) left in Tests/Fuzz/artifacts/NAME/
+#   scripts/fuzz.sh --replay          builds every target and runs each committed corpus once
+#                                     (-runs=0): fast, for the test run
+#   scripts/fuzz.sh --merge NAME      minimises NAME's corpus in place (-merge=1)
+#   scripts/fuzz.sh --seed            (re)writes the seed inputs from ../shared/vectors and etc/ppp
+# Environment: FUZZ_ARGS adds libFuzzer flags (e.g. FUZZ_ARGS=-runs=10000000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+fuzz=Tests/Fuzz
+targets=(FuzzHDLCDecoder FuzzPackets FuzzNegotiation FuzzCHAP FuzzLinkSession FuzzChapSecrets FuzzOptions FuzzCapture)
+bin=$fuzz/.build/release
+
+build() {
+    # -parse-as-library: no Swift `main`; each target's <Target>_main starts libFuzzer's driver.
+    local status=0
+    swift build -c release --package-path "$fuzz" \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > "$fuzz/build.log" 2>&1 || status=$?
+    if [ "$status" -ne 0 ]; then
+        grep -E 'error|warning: unre' "$fuzz/build.log" | head -40 >&2
+        echo "fuzz: build failed ($status; log: $fuzz/build.log)" >&2
+        exit 1
+    fi
+    for t in "${targets[@]}"; do
+        [ -x "$bin/$t" ] || { echo "fuzz: $bin/$t was not built" >&2; exit 1; }
+    done
+}
+
+known() {
+    local t
+    for t in "${targets[@]}"; do [ "$t" = "$1" ] && return 0; done
+    echo "fuzz: unknown target '$1' (scripts/fuzz.sh --list)" >&2
+    exit 2
+}
+
+# Leaks are reported by ASan's leak checker at exit; the Swift runtime's own caches are not
+# leaks of ours, so leak detection stays off (memory growth is bounded by -rss_limit_mb).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}
+# The Swift runtime's backtracer reads the stack in a way ASan reports; libFuzzer prints its own.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
+
+case "${1:-}" in
+--list)
+    printf '%s\n' "${targets[@]}"
+    ;;
+--replay)
+    build
+    failed=0
+    for t in "${targets[@]}"; do
+        dir=$fuzz/corpus/$t
+        mkdir -p "$dir"
+        n=$(find "$dir" -type f | wc -l)
+        if "$bin/$t" -runs=0 -rss_limit_mb=2048 "$dir" > "$fuzz/.build/replay-$t.log" 2>&1; then
+            echo "fuzz replay: $t: $n inputs, no crash"
+        else
+            echo "fuzz replay: $t FAILED (log: $fuzz/.build/replay-$t.log)"
+            tail -40 "$fuzz/.build/replay-$t.log"
+            failed=1
+        fi
+    done
+    exit $failed
+    ;;
+--merge)
+    known "${2:?--merge NAME}"
+    build
+    t=$2
+    tmp=$(mktemp -d)
+    mv "$fuzz/corpus/$t" "$tmp/old"
+    mkdir -p "$fuzz/corpus/$t"
+    "$bin/$t" -merge=1 -rss_limit_mb=2048 "$fuzz/corpus/$t" "$tmp/old" > "$fuzz/.build/merge-$t.log" 2>&1 \
+        || { echo "fuzz: merge failed, corpus kept in $tmp/old" >&2; tail -20 "$fuzz/.build/merge-$t.log"; exit 1; }
+    rm -rf "$tmp"
+    echo "fuzz merge: $t: $(find "$fuzz/corpus/$t" -type f | wc -l) inputs, $(du -sh "$fuzz/corpus/$t" | cut -f1)"
+    ;;
+--seed)
+    exec python3 "$fuzz/seed.py" "$root"
+    ;;
+""|-h|--help)
+    sed -n '2,14p' "$0"
+    ;;
+*)
+    t=$1
+    seconds=${2:?usage: scripts/fuzz.sh NAME SECONDS}
+    known "$t"
+    build
+    mkdir -p "$fuzz/corpus/$t" "$fuzz/artifacts/$t"
+    log=$fuzz/artifacts/$t/last-run.log
+    echo "fuzz: $t for ${seconds}s (log: $log)"
+    # shellcheck disable=SC2086
+    if "$bin/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+        -print_final_stats=1 -artifact_prefix="$fuzz/artifacts/$t/" ${FUZZ_ARGS:-} "$fuzz/corpus/$t" > "$log" 2>&1; then
+        grep -E '^(#[0-9]+ +DONE|Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true
+        tail -n 3 "$log" | grep -E 'cov:|ft:' || grep -E 'cov:' "$log" | tail -1
+    else
+        status=$?
+        echo "fuzz: $t CRASHED (status $status); reproducer:" >&2
+        ls -1 "$fuzz/artifacts/$t"/crash-* "$fuzz/artifacts/$t"/leak-* "$fuzz/artifacts/$t"/timeout-* \
+            "$fuzz/artifacts/$t"/oom-* 2>/dev/null >&2 || true
+        grep -A30 -E '^==[0-9]+==ERROR|Fatal error|fuzz invariant' "$log" | head -60 >&2
+        exit 1
+    fi
+    ;;
+esac
