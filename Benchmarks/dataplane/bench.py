@@ -66,13 +66,16 @@ def measure(join: str, chapd: str, seconds: int, work: str) -> dict:
                                       stdin=server_in if server_in is not None else subprocess.DEVNULL,
                                       stdout=server_out if server_out is not None else subprocess.DEVNULL,
                                       stderr=open(logs[0], "w")))
+        # Hold the pty's slave until both ends run: a master whose slave nobody has open reads
+        # as a hang-up, which would end the notty side before the device side opened it.
+        up = wait_for(logs[0], "Using interface", 30) and wait_for(logs[1], "Using interface", 10)
         if join == "pty":
             os.close(slave)
             os.close(master)
         else:
             a.close()
             b.close()
-        if not (wait_for(logs[0], "Using interface", 30) and wait_for(logs[1], "Using interface", 10)):
+        if not up:
             raise RuntimeError(f"link did not come up: {open(logs[0]).read()[-2000:]}")
         iperf_server = subprocess.Popen(["ip", "netns", "exec", ns_b, "iperf3", "-s", "-1", "-B", "10.1.0.2"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
