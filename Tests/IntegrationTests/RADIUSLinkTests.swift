@@ -93,11 +93,12 @@ struct RADIUSLinkTests {
             .replacingOccurrences(of: "authserver 127.0.0.1:\(radius.authPort)", with: "authserver 127.0.0.1:\(silent),127.0.0.1:\(radius.authPort)")
             .replacingOccurrences(of: "radius_timeout 2", with: "radius_timeout 1")
         try text.write(toFile: conf, atomically: true, encoding: .utf8)
-        let (srv, cli) = try h.startPair(device: Self.server(conf), stdio: Self.client("carol", "carolpw-secret") + ["chap-timeout", "30"])
+        let (srv, cli) = try h.startPair(device: Self.server(conf, ["10.1.0.1:10.1.0.9"]), stdio: Self.client("carol", "carolpw-secret"))
         #expect(srv.waitForLog("Peer carol authenticated with CHAP", timeout: 25), "\(srv.log)")
         #expect(cli.waitForLog("CHAP authentication succeeded: Hi carol", timeout: 5), "\(cli.log)")
-        // No Framed-IP-Address for carol and no REMOTE: pppd's fallback address.
-        #expect(srv.waitForLog("remote IP address 10.64.64.64", timeout: 10), "\(srv.log)")
+        // No Framed-IP-Address for carol: the configured REMOTE.
+        #expect(srv.waitForLog("remote IP address 10.1.0.9", timeout: 10), "\(srv.log)")
+        #expect(cli.waitForLog("local  IP address 10.1.0.9", timeout: 10), "\(cli.log)")
         srv.signal(SIGTERM)
         #expect(srv.wait(timeout: 20).status == 5)
         _ = cli.wait(timeout: 20)
