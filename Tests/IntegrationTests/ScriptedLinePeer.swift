@@ -94,18 +94,8 @@ final class ScriptedLinePeer {
     /// Plays a plain peer up to IPCP Opened: Acks chapd's LCP and IPCP requests, asks for
     /// nothing but a magic number and `address`. chapd must not require authentication.
     func establish(address: UInt32, timeout: Double = 10) throws {
-        guard let lcpRequest = awaitFrame(timeout: timeout, { $0.protocolNumber == 0xc021 && $0.information.first == 1 }),
-              let req = try? ControlPacket(parsing: lcpRequest.information) else {
-            throw HarnessError("no LCP ConfReq from chapd")
-        }
-        try send(0xc021, ControlPacket(code: 1, identifier: 1, data: LCPOption.magicNumber(0x5eed_f00d).raw.bytes).bytes)
-        try send(0xc021, ControlPacket(code: 2, identifier: req.identifier, data: req.data).bytes)
-        guard let ipcpRequest = awaitFrame(timeout: timeout, { $0.protocolNumber == 0x8021 && $0.information.first == 1 }),
-              let ipReq = try? ControlPacket(parsing: ipcpRequest.information) else {
-            throw HarnessError("no IPCP ConfReq from chapd")
-        }
-        try send(0x8021, ControlPacket(code: 1, identifier: 1, data: IPCPOption.ipAddress(address).raw.bytes).bytes)
-        try send(0x8021, ControlPacket(code: 2, identifier: ipReq.identifier, data: ipReq.data).bytes)
+        try openLCP(timeout: timeout)
+        try openIPCP(address: address, timeout: timeout)
     }
 
     /// Opens LCP only, acknowledging whatever chapd asks (its `<auth chap MD5>` included).
@@ -125,7 +115,7 @@ final class ScriptedLinePeer {
         try send(0xc021, ControlPacket(code: 2, identifier: req.identifier, data: req.data).bytes)
     }
 
-    /// Plays the rest of `establish` after authentication: IPCP up.
+    /// IPCP up (after authentication, when chapd requires it).
     func openIPCP(address: UInt32, timeout: Double = 10) throws {
         guard let ipcpRequest = awaitFrame(timeout: timeout, { $0.protocolNumber == 0x8021 && $0.information.first == 1 }),
               let ipReq = try? ControlPacket(parsing: ipcpRequest.information) else {

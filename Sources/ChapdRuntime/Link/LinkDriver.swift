@@ -188,12 +188,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     private var unflushed = false
 
     private func perform(_ actions: [LinkAction]) {
-        defer {
-            if unflushed, let context {
-                unflushed = false
-                context.flush()
-            }
-        }
+        defer { flushLine() }
         for action in actions {
             switch action {
             case .send(let proto, let info):
@@ -348,10 +343,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         capture?.close()
         if let context {
             // Let queued frames (a final TermAck) reach the line before closing it.
-            if unflushed {
-                unflushed = false
-                context.flush()
-            }
+            flushLine()
             context.channel.close(promise: nil)
         }
         finishStatus = status
@@ -388,8 +380,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     /// Interim-Updates at the interval RADIUS (or `radius-acct-interim`) set.
     private func startAccounting() {
         guard let radius, accounting == nil, let granted = session.authorization else { return }
-        let remote = UInt32(hookFacts.remoteAddress.split(separator: ".").reduce(UInt32(0)) { $0 << 8 | (UInt32($1) ?? 0) })
-        let started = radius.start(userName: Array(hookFacts.peerName.utf8), framedAddress: hookFacts.remoteAddress.isEmpty ? nil : remote,
+        let started = radius.start(userName: Array(hookFacts.peerName.utf8), framedAddress: session.ipAddresses?.remote,
                                    context: verificationContext, classes: granted.radiusClass)
         accounting = started
         logger.info("RADIUS: accounting session \(started.id) started")
@@ -408,7 +399,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         guard !finished, let current = accounting else { return false }
         let byId = sessionId.map { $0 == current.id } ?? true
         let byName = userName.map { $0 == Array(hookFacts.peerName.utf8) } ?? true
-        let byAddress = framedAddress.map { dottedQuad($0) == hookFacts.remoteAddress } ?? true
+        let byAddress = framedAddress.map { $0 == session.ipAddresses?.remote } ?? true
         guard byId && byName && byAddress, sessionId != nil || userName != nil || framedAddress != nil else { return false }
         logger.notice("RADIUS Disconnect-Request: ending session \(current.id)")
         perform(session.close(reason: "Administrative reset", end: .administrativeReset, now: now))

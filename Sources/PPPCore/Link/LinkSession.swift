@@ -35,7 +35,8 @@ public struct LinkSession: Sendable {
     public private(set) var authorization: CHAPAuthorization?
     public private(set) var counters = LinkCounters()
     private var deadlines = TimerTable<Machine>()
-    private var ipAddresses: (local: UInt32, remote: UInt32)?
+    /// The addresses IPCP agreed, while it is up (host order).
+    public private(set) var ipAddresses: (local: UInt32, remote: UInt32)?
     private var ipv6Identifiers: (local: UInt64, remote: UInt64)?
     private var finished = false
 

@@ -20,8 +20,4 @@ public struct TimerTable<Timer: CaseIterable & RawRepresentable & Sendable>: Sen
     public func due(at now: Instant) -> [Timer] {
         Timer.allCases.filter { self[$0].map { $0 <= now } ?? false }
     }
-
-    public mutating func cancelAll() {
-        for index in slots.indices { slots[index] = nil }
-    }
 }
