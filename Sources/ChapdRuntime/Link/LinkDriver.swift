@@ -172,7 +172,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     func terminate(signal: Int32) {
         guard !finished else { return }
         logger.notice("Terminating on signal \(signal)")
-        perform(session.close(reason: "User request", exitStatus: ExitStatus.userRequest, now: now))
+        perform(session.close(reason: "User request", end: .userRequest, now: now))
     }
 
     // MARK: Performing actions
@@ -458,7 +458,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                     state.closed = true
                     if interface === state { interface = nil }
                     if !finished {
-                        perform(session.close(reason: "Failed to attach interface", exitStatus: ExitStatus.fatalError, now: now))
+                        perform(session.close(reason: "Failed to attach interface", end: .fatalError, now: now))
                     }
                 }
             }
@@ -468,7 +468,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     private func failInterface(_ error: Error) {
         logger.error("\(error)")
         if let state = interface { removeInterface(state) }
-        perform(session.close(reason: "Failed to create interface", exitStatus: ExitStatus.fatalError, now: now))
+        perform(session.close(reason: "Failed to create interface", end: .fatalError, now: now))
     }
 
     /// A network protocol went down: its hook runs while the interface still exists; the
