@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "PPPCapture", dependencies: ["CPcap", "PPPPackets", "PPPFraming"]),
         .target(name: "ISCSICapture", dependencies: ["PPPCapture", "ISCSIChap", "PPPCore", "ChapSecrets"]),
         .target(name: "ChapdConfig", dependencies: ["PPPWords"]),
+        // The control socket's JSON protocol, shared by chapd serve and chapctl.
+        .target(name: "ChapdControl"),
         .target(name: "RADIUS", dependencies: [
             "ChapSecrets",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -70,7 +72,7 @@ let package = Package(
         .target(name: "CNetSupport"),
         .target(name: "ChapdRuntime", dependencies: [
             "CLineSupport", "CNetSupport", "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ChapdConfig",
-            "RADIUS", "RADIUSTransport",
+            "RADIUS", "RADIUSTransport", "ChapdControl",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -80,7 +82,7 @@ let package = Package(
         .executableTarget(name: "chapd", dependencies: ["ChapdRuntime", "ChapdConfig"]),
         .executableTarget(name: "chapctl", dependencies: [
             "PPPFraming", "PPPPackets", "PPPCore", "ChapSecrets", "PPPCapture", "ISCSIChap", "ISCSICapture",
-            "RADIUS", "RADIUSTransport",
+            "RADIUS", "RADIUSTransport", "ChapdControl",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -198,6 +198,11 @@ public struct ChapdOptions: Sendable, Equatable {
     public var ipv6cpMaxFailure: Int = 5
     public var ipv6cpMaxTerminate: Int = 2
 
+    // MARK: Server (`chapd serve`)
+    /// Parsed for `chapd serve`: then OPTIONSDIR/chapd.conf is read and the server words apply.
+    public var serverMode: Bool = false
+    public var server = ServerOptions()
+
     public init() {}
 
     // MARK: Derived values the runtime maps onto the machines
