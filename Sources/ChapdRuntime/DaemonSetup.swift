@@ -23,17 +23,7 @@ public struct DaemonSetup {
         self.options = options
 
         // Logging: pppd's logfile / logfd; with notty, standard output is the line.
-        let sink: LogSink
-        if let file = options.logFile {
-            do { sink = try LogSink(appendingTo: file) } catch {
-                throw SetupError(message: error.message, exitStatus: ExitStatus.optionError)
-            }
-        } else if let fd = options.logFD,
-                  !(fd == 1 && (options.notty || (options.device == nil && options.ptyCommand == nil))) {
-            sink = LogSink(fd: fd)
-        } else {
-            sink = LogSink(fd: 2)
-        }
+        let sink = try Self.logSink(options, lineIsStdio: options.notty || (options.device == nil && options.ptyCommand == nil))
         let level: Logger.Level = options.debugLevel > 0 ? .debug : .info
         var logger = Logger(label: "chapd") { _ in LineLogHandler(sink: sink, level: level) }
         logger.logLevel = level
@@ -41,35 +31,7 @@ public struct DaemonSetup {
 
         // RADIUS (pppd's radius plugin): radiusclient.conf and its servers file, read now so a
         // mistake is reported before the line is touched.
-        var radiusPlan: RADIUSPlan?
-        if options.radius {
-            let path = options.radiusConfigFile
-            do {
-                let text = try String(contentsOfFile: path, encoding: .utf8)
-                let result = try RADIUSClientConfigFile.parse(text, path: path) { try String(contentsOfFile: $0, encoding: .utf8) }
-                for w in result.warnings { logger.warning("\(w)") }
-                var configuration = result.configuration
-                if let require = options.radiusRequireMessageAuthenticator {
-                    for i in configuration.authServers.indices { configuration.authServers[i].requireMessageAuthenticator = require }
-                }
-                var plan = RADIUSPlan(configuration: configuration,
-                                      defaultInterim: options.radiusAcctInterim > 0 ? .seconds(options.radiusAcctInterim) : nil)
-                if let listen = options.radiusDAEListen {
-                    guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-                          (1...65535).contains(port) else {
-                        throw SetupError(message: "radius-dae-listen needs HOST:PORT, not '\(listen)'", exitStatus: ExitStatus.optionError)
-                    }
-                    plan.disconnectListen = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
-                }
-                radiusPlan = plan
-            } catch let error as SetupError {
-                throw error
-            } catch let error as RADIUSConfigDiagnostic {
-                throw SetupError(message: "\(error)", exitStatus: ExitStatus.optionError)
-            } catch {
-                throw SetupError(message: "\(path): cannot read: \(error.localizedDescription)", exitStatus: ExitStatus.optionError)
-            }
-        }
+        let radiusPlan = try Self.radiusPlan(options, logger: logger)
 
         // Secrets: needed when we authenticate the peer (unless RADIUS does), or answer with chap-secrets.
         let needSecrets = (options.requirePeerAuth && !options.radius) || (options.canAuthenticateSelf && options.password == nil)
@@ -131,15 +93,7 @@ public struct DaemonSetup {
         facts.linkName = options.linkName ?? ""
 
         var plan = DaemonPlan(line: line, logSink: sink, session: session, hookFacts: facts)
-        // pppd on Linux: cdtrcts sets the same CRTSCTS bit as crtscts (there is no DTR/CTS mode).
-        let hardware: Bool? = switch options.flowControl {
-        case .rtscts, .dtrcts: true
-        case .none, .xonxoff: false
-        case .unchanged: nil
-        }
-        plan.lineSettings = LineSettings(
-            speed: options.speed, local: !options.modem, hardwareFlowControl: hardware,
-            softwareFlowControl: options.flowControl == .xonxoff)
+        plan.lineSettings = Self.lineSettings(options)
         plan.lock = options.lock
         plan.debug = options.debugLevel > 0
         plan.capturePath = options.recordFile
@@ -157,6 +111,61 @@ public struct DaemonSetup {
     public func run() -> Int32 {
         for w in options.warnings { logger.warning("\(w)") }
         return Daemon.run(plan, logger: logger)
+    }
+
+    /// `plugin radius.so`: radiusclient.conf and its servers file, read and checked.
+    static func radiusPlan(_ options: ChapdOptions, logger: Logger) throws(SetupError) -> RADIUSPlan? {
+        guard options.radius else { return nil }
+        let path = options.radiusConfigFile
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let result = try RADIUSClientConfigFile.parse(text, path: path) { try String(contentsOfFile: $0, encoding: .utf8) }
+            for w in result.warnings { logger.warning("\(w)") }
+            var configuration = result.configuration
+            if let require = options.radiusRequireMessageAuthenticator {
+                for i in configuration.authServers.indices { configuration.authServers[i].requireMessageAuthenticator = require }
+            }
+            var plan = RADIUSPlan(configuration: configuration,
+                                  defaultInterim: options.radiusAcctInterim > 0 ? .seconds(options.radiusAcctInterim) : nil)
+            if let listen = options.radiusDAEListen {
+                guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                      (1...65535).contains(port) else {
+                    throw SetupError(message: "radius-dae-listen needs HOST:PORT, not '\(listen)'", exitStatus: ExitStatus.optionError)
+                }
+                plan.disconnectListen = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+            }
+            return plan
+        } catch let error as SetupError {
+            throw error
+        } catch let error as RADIUSConfigDiagnostic {
+            throw SetupError(message: "\(error)", exitStatus: ExitStatus.optionError)
+        } catch {
+            throw SetupError(message: "\(path): cannot read: \(error.localizedDescription)", exitStatus: ExitStatus.optionError)
+        }
+    }
+
+    /// The serial settings pppd's words ask for.
+    static func lineSettings(_ options: ChapdOptions) -> LineSettings {
+        // pppd on Linux: cdtrcts sets the same CRTSCTS bit as crtscts (there is no DTR/CTS mode).
+        let hardware: Bool? = switch options.flowControl {
+        case .rtscts, .dtrcts: true
+        case .none, .xonxoff: false
+        case .unchanged: nil
+        }
+        return LineSettings(speed: options.speed, local: !options.modem, hardwareFlowControl: hardware,
+                            softwareFlowControl: options.flowControl == .xonxoff)
+    }
+
+    /// The log destination pppd's words name (`logfile`, `logfd`; standard error otherwise).
+    static func logSink(_ options: ChapdOptions, lineIsStdio: Bool) throws(SetupError) -> LogSink {
+        if let file = options.logFile {
+            do { return try LogSink(appendingTo: file) } catch {
+                throw SetupError(message: error.message, exitStatus: ExitStatus.optionError)
+            }
+        } else if let fd = options.logFD, !(fd == 1 && lineIsStdio) {
+            return LogSink(fd: fd)
+        }
+        return LogSink(fd: 2)
     }
 
     /// pppd's option variables mapped onto the protocol machines' configurations.

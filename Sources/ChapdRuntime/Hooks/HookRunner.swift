@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 
@@ -72,6 +73,14 @@ public struct HookRunner: Sendable {
     /// Starts the hook; `completion` runs (on another thread) once it has exited, or at once
     /// when there is no script to run.
     public func run(_ hook: Hook, facts: LinkFacts, completion: (@Sendable () -> Void)? = nil) {
+        // Checking the file and spawning the process happen off the event loop (a fork of a
+        // large process takes milliseconds); one serial queue keeps the hooks in order.
+        Self.spawnQueue.async { self.spawn(hook, facts: facts, completion: completion) }
+    }
+
+    private static let spawnQueue = DispatchQueue(label: "chapd.hooks")
+
+    private func spawn(_ hook: Hook, facts: LinkFacts, completion: (@Sendable () -> Void)?) {
         let path = directory + "/" + hook.rawValue
         guard FileManager.default.isExecutableFile(atPath: path) else {
             completion?()

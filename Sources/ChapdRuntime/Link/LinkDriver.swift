@@ -53,6 +53,19 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     private let radius: RADIUSBackend?
     private var accounting: RADIUSBackend.Session?
 
+    /// The server's per-link record (nil for the single-link chapd). Set before the channel
+    /// becomes active.
+    var observer: (any LinkObserver)?
+    private(set) var lineCounters = LineCounters()
+    private(set) var phase: LinkPhase = .dead
+    private var authenticationBegan: Instant?
+    /// `link-input-limit`: octets per second this link may feed us; 0: no limit. Past it, reads
+    /// pause until the second is over, so a flooding peer spends only its own budget.
+    var inputLimit = 0
+    private var inputWindowStart: Instant = .zero
+    private var inputThisWindow = 0
+    private var inputPaused = false
+
     /// Touched only on the link's event loop.
     private final class InterfaceState: @unchecked Sendable {
         let tun: TunInterface
@@ -101,6 +114,8 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data).readableBytesView
+        lineCounters.octetsIn += bytes.count
+        if inputLimit > 0 { meterInput(bytes.count, context: context) }
         // Feed the decoder one flag-terminated piece at a time and act on each frame before
         // decoding further: when a frame opens LCP, the framing it agrees (receive ACCM,
         // ACFC, PFC) must already apply to the very next frame in the same read.
@@ -125,6 +140,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 }
             }
             start = end
+            lineCounters.framesIn += frames.count
             for frame in frames where !finished {
                 record(.received, frame)
                 if logger.logLevel <= .debug {
@@ -175,6 +191,46 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         perform(session.close(reason: "User request", end: .userRequest, now: now))
     }
 
+    /// An operator ended the link (`chapctl terminate`, a removed listener or line).
+    func terminate(reason: String, end: LinkEnd) {
+        guard !finished else { return }
+        logger.notice("Terminating: \(reason)")
+        perform(session.close(reason: reason, end: end, now: now))
+    }
+
+    /// The link cannot end politely in time (shutdown): drop the line now.
+    func abort() {
+        guard !finished else { return }
+        context?.channel.close(promise: nil)
+    }
+
+    /// What `chapctl show sessions` shows of this link.
+    var peerName: String { hookFacts.peerName }
+    var interfaceName: String? { interface?.tun.name }
+    var addresses: (local: UInt32, remote: UInt32)? { session.ipAddresses }
+    var sessionCounters: LinkCounters { session.counters }
+
+    /// Counts input against this second's budget; past it, reading pauses until the next second.
+    private func meterInput(_ count: Int, context: ChannelHandlerContext) {
+        let t = now
+        if t.nanoseconds - inputWindowStart.nanoseconds >= 1_000_000_000 {
+            inputWindowStart = t
+            inputThisWindow = 0
+        }
+        inputThisWindow += count
+        guard inputThisWindow > inputLimit, !inputPaused else { return }
+        inputPaused = true
+        observer?.linkDropped("input-paused", count: 1)
+        let resume = max(0, 1_000_000_000 - (t.nanoseconds - inputWindowStart.nanoseconds))
+        _ = context.channel.setOption(.autoRead, value: false)
+        context.eventLoop.scheduleTask(in: .nanoseconds(resume)) { [self] in
+            inputPaused = false
+            inputWindowStart = now
+            inputThisWindow = 0
+            if !finished { _ = self.context?.channel.setOption(.autoRead, value: true) }
+        }
+    }
+
     // MARK: Performing actions
 
     private func hangup(_: String) {
@@ -213,7 +269,8 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 verifier.verify(request, context: verificationContext) { [self] verdict in
                     loop.execute {
                         guard !self.finished else { return }
-                        self.perform(self.session.verdict(verdict, identifier: request.identifier, now: self.now))
+                        let amended = self.observer?.amend(verdict) ?? verdict
+                        self.perform(self.session.verdict(amended, identifier: request.identifier, now: self.now))
                     }
                 }
             case .setFraming(let f):
@@ -226,15 +283,27 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 decoder.config.mru = f.receiveMRU
             case .log(let level, let text):
                 logger.log(level: level.swiftLogLevel, "\(text)")
-            case .phase:
-                break
+            case .phase(let p):
+                let old = phase
+                phase = p
+                if p == .authenticate { authenticationBegan = now }
+                observer?.linkPhaseChanged(from: old, to: p)
             case .authUp(let peer):
+                if let began = authenticationBegan {
+                    observer?.linkAuthenticated(peer: peer, after: .nanoseconds(now.nanoseconds - began.nanoseconds))
+                    authenticationBegan = nil
+                }
                 hookFacts.peerName = peer
                 hooks?.run(.authUp, facts: hookFacts)
             case .authDown(let peer):
                 hookFacts.peerName = peer
                 hooks?.run(.authDown, facts: hookFacts)
             case .ipUp(let local, let remote):
+                if let observer, !observer.linkNetworkUp(remote: remote) {
+                    logger.error("Remote IP address \(dottedQuad(remote)) is in use by another link")
+                    perform(session.close(reason: "Address in use", end: .fatalError, now: now))
+                    break
+                }
                 hookFacts.localAddress = dottedQuad(local)
                 hookFacts.remoteAddress = dottedQuad(remote)
                 if let dataPlane {
@@ -285,6 +354,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         guard let context, context.channel.isActive else { return }
         guard context.channel.isWritable else {
             // The peer is not reading: past the queue's bound a frame is dropped, not queued.
+            observer?.linkDropped("output-full", count: 1)
             if outputDropsThisStall == 0 {
                 logger.warning("line output queue full (\(Self.outputQueueLimit) octets): dropping frames until the peer reads")
             }
@@ -298,6 +368,8 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         record(.sent, frame)
         var buffer = context.channel.allocator.buffer(capacity: frame.information.count * 2 + 16)
         encoder.encode(frame, into: &buffer)
+        lineCounters.framesOut += 1
+        lineCounters.octetsOut += buffer.readableBytes
         context.write(wrapOutboundOut(buffer), promise: nil)
         unflushed = true
     }
@@ -319,6 +391,14 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
 
     private func reportDrops() {
         let c = decoder.counters
+        if let observer {
+            let r = reportedDrops
+            if c.badFCS > r.badFCS { observer.linkDropped("bad-fcs", count: c.badFCS - r.badFCS) }
+            if c.tooShort > r.tooShort { observer.linkDropped("too-short", count: c.tooShort - r.tooShort) }
+            if c.tooLong > r.tooLong { observer.linkDropped("too-long", count: c.tooLong - r.tooLong) }
+            if c.aborted > r.aborted { observer.linkDropped("aborted", count: c.aborted - r.aborted) }
+            if c.badHeader > r.badHeader { observer.linkDropped("bad-header", count: c.badHeader - r.badHeader) }
+        }
         if c.badFCS > reportedDrops.badFCS {
             logger.debug("discarded \(c.badFCS - reportedDrops.badFCS) frame(s) with bad FCS (total \(c.badFCS))")
         }
@@ -371,6 +451,12 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     private func completeIfDone() {
         guard let status = finishStatus, pendingBeforeExit == 0 else { return }
         finishStatus = nil
+        if let observer {
+            let c = session.counters
+            if c.discarded > 0 { observer.linkDropped("discarded", count: c.discarded) }
+            if c.malformed > 0 { observer.linkDropped("malformed", count: c.malformed) }
+            observer.linkEnded(session.end, networkWasUp: session.networkWasUp)
+        }
         onFinished(status)
     }
 
@@ -431,6 +517,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         }
         logger.info("Using interface \(tun.name)")
         hookFacts.interfaceName = tun.name
+        observer?.linkInterface(tun.name)
         let state = InterfaceState(tun: tun)
         interface = state
         // Each read is one packet: the buffer must hold the largest the MTU allows, and never
@@ -529,6 +616,8 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         // Framed straight from the interface's buffer into the line's: no copy in between.
         var buffer = context.channel.allocator.buffer(capacity: packet.readableBytes * 2 + 16)
         packet.withUnsafeReadableBytes { encoder.encode(protocolNumber: proto, information: $0, into: &buffer, lineIdle: true) }
+        lineCounters.framesOut += 1
+        lineCounters.octetsOut += buffer.readableBytes
         context.write(wrapOutboundOut(buffer), promise: nil)
         unflushed = true
     }

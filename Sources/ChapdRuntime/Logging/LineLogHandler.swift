@@ -64,9 +64,9 @@ public struct LineLogHandler: LogHandler {
         level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?,
         source: String, file: String, function: String, line: UInt
     ) {
-        // A link prefix (`link=...`) when several links share one process.
+        // A link tag (`[ttyS3]`, `[tcp 127.0.0.1:40112]`) when several links share one process.
         if let link = metadata?["link"] ?? self.metadata["link"] {
-            sink.write("\(link): \(message)")
+            sink.write("[\(link)] \(message)")
         } else {
             sink.write("\(message)")
         }

@@ -1,15 +1,15 @@
 import ChapSecrets
 
 /// pppd's auth_ip_addr / ip_addr_check over a chap-secrets line's address words.
-enum AddressAuthorization {
+public enum AddressAuthorization {
     /// Loopback, multicast and class E addresses are never allowed (pppd bad_ip_adrs).
-    static func isBad(_ a: UInt32) -> Bool {
+    public static func isBad(_ a: UInt32) -> Bool {
         a >> 24 == 127 || a >> 28 == 0xe || a >> 28 == 0xf
     }
 
     /// nil rules: no restriction. Empty rules: the line had no address words (any).
     /// Otherwise the first rule that matches decides (`!` denies); no match denies.
-    static func isAllowed(_ a: UInt32, rules: [AddressRule]?) -> Bool {
+    public static func isAllowed(_ a: UInt32, rules: [AddressRule]?) -> Bool {
         if isBad(a) { return false }
         guard let rules, !rules.isEmpty else { return true }
         for rule in rules {
@@ -28,7 +28,7 @@ enum AddressAuthorization {
     }
 
     /// The one host address a line allows, which pppd then suggests to the peer.
-    static func singleHost(_ rules: [AddressRule]?) -> UInt32? {
+    public static func singleHost(_ rules: [AddressRule]?) -> UInt32? {
         guard let rules, rules.count == 1, case .network(let a, 32, false) = rules[0] else { return nil }
         return a
     }
