@@ -123,7 +123,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "PPPCore", "ChapSecrets", "CLineSupport",
+        .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "PPPCore", "ChapSecrets", "CLineSupport", "ChapdControl",
                                                              "FreeRADIUSSupport"]),
     ],
     swiftLanguageModes: [.v6]

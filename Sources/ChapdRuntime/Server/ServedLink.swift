@@ -110,6 +110,8 @@ final class ServedLink: LinkObserver, @unchecked Sendable {
     }
 
     func linkEnded(_ end: LinkEnd, networkWasUp: Bool) {
+        // A link dropped without LCP finishing (hang-up) never said "dead": count it out here.
+        if driver.phase != .dead { server.stats.phaseChanged(from: driver.phase, to: .dead) }
         if !reachedNetwork {
             server.stats.handshake(ok: false, reason: end.failureWord)
         }

@@ -84,7 +84,8 @@ public final class Server: @unchecked Sendable {
     public func run() -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let options = configuration.options
-        raiseFileLimit(maxLinks: options.maxLinks)
+        let withInterfaces = configuration.listenTemplate.dataPlane != nil || configuration.lines.contains { $0.template.dataPlane != nil }
+        raiseFileLimit(maxLinks: options.maxLinks, perLink: withInterfaces ? 2 : 1)
         do {
             if let plan = radiusPlan {
                 let transport = try RADIUSClientTransport.start(
@@ -132,7 +133,7 @@ public final class Server: @unchecked Sendable {
         try? disconnectServer?.close().wait()
     }
 
-    private func raiseFileLimit(maxLinks: Int) {
+    private func raiseFileLimit(maxLinks: Int, perLink: Int) {
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
         if limit.rlim_cur < limit.rlim_max {
@@ -141,7 +142,7 @@ public final class Server: @unchecked Sendable {
             _ = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         }
         // A link holds its socket or line, and with the data plane its interface.
-        let needed = rlim_t(maxLinks) * 2 + 64
+        let needed = rlim_t(maxLinks * perLink + 64)
         if limit.rlim_cur < needed {
             logger.warning("max-links \(maxLinks) needs about \(needed) open files; the limit is \(limit.rlim_cur) (raise it with ulimit -n or LimitNOFILE=)")
         }

@@ -1,0 +1,184 @@
+import ChapdControl
+import Foundation
+import Testing
+
+/// `chapd serve`: one process serving a TCP listener and pty lines, steered with chapctl
+/// and watched through its metrics; real single-link chapd processes are the peers.
+extension ChapdProcesses {
+@Suite("chapd serve")
+struct ServerTests {
+    static let peers = 100
+
+    static var secrets: String {
+        var s = "# client   server   secret\n"
+        for i in 1...peers { s += "user\(i) server \"secret-\(i)\" *\n" }
+        s += "line1 server \"secret-line1\" *\nline2 server \"secret-line2\" *\n"
+        s += "fixed server \"secret-fixed\" 10.64.0.200\n"
+        return s
+    }
+
+    /// A peer: chapd with `notty` on `fd`, authenticating as `name`.
+    static func peer(_ h: ChapdHarness, _ name: String, password: String, fd: CInt) throws -> ChapdHarness.Running {
+        try h.launch(["notty", "name", name, "user", name, "remotename", "server", "noauth", "noipdefault",
+                      "password", password] + h.baseOptions(), tag: name, stdin: fd, stdout: fd)
+    }
+
+    func decode(_ run: ServerSupport.Run) throws -> ControlResponse {
+        try JSONDecoder().decode(ControlResponse.self, from: Data(run.stdout.utf8))
+    }
+
+    @Test func servesManyPeersAndIsSteeredByChapctl() throws {
+        let h = try ChapdHarness(secrets: Self.secrets)
+        defer { h.remove() }
+        let port = try ServerSupport.freePort()
+        let metricsPort = try ServerSupport.freePort()
+        let control = h.directory.appendingPathComponent("control").path
+        let line1 = try ServerSupport.PtyLine(), line2 = try ServerSupport.PtyLine()
+        let server = try h.launch(["serve", "listen", "tcp:127.0.0.1:\(port)", "line", line1.slavePath, "line", line2.slavePath,
+                                   "local", "remote-pool", "10.64.0.0/24", "control-socket", control,
+                                   "metrics-listen", "127.0.0.1:\(metricsPort)", "name", "server", "auth", "require-chap",
+                                   "10.0.0.1:"] + h.baseOptions(), tag: "server")
+        defer { server.signal(SIGKILL) }
+        #expect(server.waitForLog("serving", timeout: 20), "\(server.log)")
+
+        // 100 TCP peers at once, two on the lines, one with a wrong secret.
+        var running: [String: ChapdHarness.Running] = [:]
+        var sockets: [CInt] = []
+        defer { sockets.forEach { close($0) } }
+        for i in 1...Self.peers {
+            let fd = try ServerSupport.connect(port: port)
+            sockets.append(fd)
+            running["user\(i)"] = try Self.peer(h, "user\(i)", password: "secret-\(i)", fd: fd)
+        }
+        running["line1"] = try Self.peer(h, "line1", password: "secret-line1", fd: line1.master)
+        running["line2"] = try Self.peer(h, "line2", password: "secret-line2", fd: line2.master)
+        let wrongFD = try ServerSupport.connect(port: port)
+        sockets.append(wrongFD)
+        let wrong = try Self.peer(h, "user1", password: "not-the-secret", fd: wrongFD)
+
+        var addresses: [String: String] = [:]
+        for (name, peer) in running {
+            #expect(peer.waitForLog("local  IP address 10.64.0.", timeout: 60), "\(name): \(peer.log)")
+            if let r = peer.log.range(of: "local  IP address ") {
+                addresses[name] = String(peer.log[r.upperBound...].prefix { $0 != "\n" })
+            }
+        }
+        #expect(addresses.count == Self.peers + 2)
+        #expect(Set(addresses.values).count == Self.peers + 2, "addresses are not distinct: \(addresses)")
+        // The wrong secret fails its own link only (status 19: it could not authenticate to the server).
+        let w = wrong.wait(timeout: 30)
+        #expect(w.status == 19, "\(w)")
+
+        // show sessions: every peer, in the network phase, with its address; the lines by name.
+        let shown = try decode(ServerSupport.chapctl(["show", "sessions", "--json", "--socket", control]))
+        let rows = shown.sessions ?? []
+        #expect(rows.count == Self.peers + 2, "\(rows)")
+        #expect(rows.filter { $0.phase == "network" }.count == Self.peers + 2)
+        for row in rows { #expect(row.remoteAddress == addresses[row.peer], "\(row)") }
+        let lineRow = rows.first { $0.peer == "line1" }
+        #expect(lineRow?.line == String(line1.slavePath.dropFirst(5)), "\(String(describing: lineRow))")
+
+        // A peer killed mid-link: its address goes back and it leaves show sessions.
+        running["user7"]!.signal(SIGKILL)
+        _ = running["user7"]!.wait(timeout: 5)
+        close(sockets[6])
+        var gone = false
+        for _ in 0..<100 where !gone {
+            let now = try decode(ServerSupport.chapctl(["show", "sessions", "--json", "--socket", control]))
+            gone = !(now.sessions ?? []).contains { $0.peer == "user7" }
+            if !gone { usleep(100_000) }
+        }
+        #expect(gone)
+        #expect(server.waitForLog("Modem hangup", timeout: 5))
+
+        // terminate --peer ends exactly that link: the peer logs the server's TermReq and exits 0.
+        let t = try ServerSupport.chapctl(["terminate", "--peer", "user5", "--socket", control])
+        #expect(t.status == 0, "\(t)")
+        let ended = running["user5"]!.wait(timeout: 20)
+        #expect(ended.status == 0, "\(ended)")
+        #expect(ended.log.contains("rcvd [LCP TermReq"), "\(ended)")
+        #expect(ended.log.contains("Terminated by operator"), "\(ended)")
+        usleep(300_000)
+        let after = try decode(ServerSupport.chapctl(["show", "sessions", "--json", "--socket", control]))
+        #expect((after.sessions ?? []).count == Self.peers, "\(after)")
+
+        // A served line is served again after its link: a new caller on line1.
+        let l1 = try ServerSupport.chapctl(["terminate", "--peer", "line1", "--socket", control])
+        #expect(l1.status == 0, "\(l1)")
+        #expect(running["line1"]!.wait(timeout: 20).status == 0)
+        let again = try Self.peer(h, "line1", password: "secret-line1", fd: line1.master)
+        #expect(again.waitForLog("local  IP address 10.64.0.", timeout: 30), "\(again.log)\n--- server:\n\(server.log.suffix(3000))")
+        running["line1"] = again
+
+        // The metrics agree with show stat.
+        let stat = try decode(ServerSupport.chapctl(["show", "stat", "--json", "--socket", control])).stat
+        let metrics = try ServerSupport.httpGet(port: metricsPort, path: "/metrics")
+        #expect(stat?.handshakesOK == Self.peers + 3, "\(String(describing: stat))")
+        #expect(ServerSupport.sample(metrics, #"chapd_handshakes_total{outcome="ok"}"#) == Double(stat?.handshakesOK ?? -1), "\(metrics)")
+        #expect(stat?.handshakesFailed["wrong-response"] == 1, "\(String(describing: stat))")
+        #expect(ServerSupport.sample(metrics, #"chapd_handshakes_total{outcome="failed",reason="wrong-response"}"#) == 1, "\(metrics)")
+        #expect(stat?.linksByPhase["network"] == Self.peers + 1)
+        #expect(ServerSupport.sample(metrics, #"chapd_links{phase="network"}"#) == Double(Self.peers + 1), "\(metrics)")
+        #expect(stat?.poolFree == 253 - (Self.peers + 1))
+        #expect(ServerSupport.sample(metrics, "chapd_pool_addresses_free") == Double(253 - (Self.peers + 1)), "\(metrics)")
+        #expect(metrics.contains("chapd_chap_authentication_seconds_bucket"), "\(metrics)")
+
+        // SIGTERM: every link ends politely (each peer logs the TermReq) and chapd exits 0.
+        server.signal(SIGTERM)
+        let s = server.wait(timeout: 30)
+        #expect(s.status == 0, "\(s.log.suffix(3000))")
+        for (name, peer) in running where name != "user5" && name != "user7" {
+            let o = peer.wait(timeout: 20)
+            #expect(o.log.contains("\"User request\""), "\(name): \(o)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: control))
+    }
+
+    @Test func limitsRefuseTheExcessAtOnce() throws {
+        let h = try ChapdHarness(secrets: Self.secrets)
+        defer { h.remove() }
+        let port = try ServerSupport.freePort()
+        let control = h.directory.appendingPathComponent("control").path
+        let server = try h.launch(["serve", "listen", "tcp:127.0.0.1:\(port)", "max-links", "2", "control-socket", control,
+                                   "name", "server", "auth", "require-chap", "remote-pool", "10.64.0.0/30",
+                                   "10.0.0.1:"] + h.baseOptions(), tag: "server")
+        defer { server.signal(SIGKILL) }
+        #expect(server.waitForLog("serving", timeout: 20), "\(server.log)")
+        var fds: [CInt] = []
+        defer { fds.forEach { close($0) } }
+        var peers: [ChapdHarness.Running] = []
+        for i in 1...2 {
+            let fd = try ServerSupport.connect(port: port)
+            fds.append(fd)
+            peers.append(try Self.peer(h, "user\(i)", password: "secret-\(i)", fd: fd))
+        }
+        for p in peers { #expect(p.waitForLog("local  IP address 10.64.0.", timeout: 30), "\(p.log)") }
+        // A third caller: closed at once, counted, logged.
+        let third = try ServerSupport.connect(port: port)
+        fds.append(third)
+        var byte: UInt8 = 0
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(third, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        #expect(read(third, &byte, 1) == 0)
+        let stat = try decode(ServerSupport.chapctl(["show", "stat", "--json", "--socket", control])).stat
+        #expect(stat?.connectionsRefused["max-links"] == 1, "\(String(describing: stat))")
+        #expect(server.waitForLog("Refused connection from tcp 127.0.0.1:", timeout: 5), "\(server.log)")
+        // The /30 pool has two addresses, both held: terminate one link and its address is free again.
+        #expect(stat?.poolFree == 0)
+        #expect(try ServerSupport.chapctl(["terminate", "--all", "--socket", control]).status == 0)
+        for p in peers { #expect(p.wait(timeout: 20).status == 0) }
+        usleep(300_000)
+        let later = try decode(ServerSupport.chapctl(["show", "stat", "--json", "--socket", control])).stat
+        #expect(later?.poolFree == 2, "\(String(describing: later))")
+        server.signal(SIGTERM)
+        #expect(server.wait(timeout: 20).status == 0)
+    }
+
+    @Test func chapctlSaysWhenChapdIsNotRunning() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-chapd-\(UUID().uuidString)").path
+        let r = try ServerSupport.chapctl(["show", "sessions", "--socket", path])
+        #expect(r.status == 1)
+        #expect(r.stderr == "chapctl: chapd is not running (no control socket at \(path))\n")
+    }
+}
+}
