@@ -105,6 +105,7 @@ let package = Package(
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
         .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "PPPCapture", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["SharedVectors", "ChapdConfig"]),
+        .testTarget(name: "ChapdControlTests", dependencies: ["ChapdControl"]),
         .testTarget(name: "ChapdRuntimeTests", dependencies: [
             "ChapdRuntime", "PPPCore", "PPPFraming", "PPPPackets",
             .product(name: "NIOCore", package: "swift-nio"),

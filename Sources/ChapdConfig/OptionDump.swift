@@ -9,6 +9,13 @@ extension ChapdOptions {
             let head = value.map { "\(word) \($0)" } ?? word
             lines.append("\(head)\t\t# (from \(source))")
         }
+        if serverMode {
+            // The server's limits and endpoints matter even when left alone: show the defaults.
+            for word in ["control-socket", "link-input-limit", "max-connection-rate", "max-links", "shutdown-timeout"]
+            where sources[word] == nil {
+                lines.append("\(word) \(dumpValue(word) ?? "")\t\t# (default)")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -73,6 +80,19 @@ extension ChapdOptions {
         case "ipcp-max-configure": return String(ipcpMaxConfigure)
         case "ipcp-max-failure": return String(ipcpMaxFailure)
         case "ipcp-max-terminate": return String(ipcpMaxTerminate)
+        // Repeatable server words: every value in effect, in order; the source is the last one's.
+        case "listen": return server.listens.map(\.description).joined(separator: " ")
+        case "line":
+            return server.lines.map { l in l.speed.map { "\(l.device) \($0)" } ?? l.device }.joined(separator: ", ")
+        case "remote-pool": return server.remotePools.map(\.description).joined(separator: " ")
+        case "max-links": return String(server.maxLinks)
+        case "max-links-per-listener": return server.maxLinksPerListener.map(String.init)
+        case "max-connection-rate": return String(server.maxConnectionRate)
+        case "control-socket": return q(server.controlSocket)
+        case "metrics-listen":
+            return server.metricsListen.map { $0.host.contains(":") ? "[\($0.host)]:\($0.port)" : "\($0.host):\($0.port)" }
+        case "link-input-limit": return String(server.linkInputLimit)
+        case "shutdown-timeout": return String(server.shutdownTimeout)
         default: return nil
         }
     }

@@ -19,6 +19,25 @@ public enum OptionParser {
         return try run.parse(arguments)
     }
 
+    /// Parses `chapd serve`'s arguments (argv after the word `serve`): OPTIONSDIR/options if it
+    /// exists, then OPTIONSDIR/chapd.conf (the server's own file) if it exists, then the
+    /// command line. The server words apply; a device word, `notty` and `pty` are refused
+    /// (lines come from `line DEVICE`). No options.TTYNAME is read: see `parseServerLine`.
+    public static func parseServer(arguments: [String], context: OptionContext = .system) throws(OptionError) -> ChapdOptions {
+        var run = ParseRun(context: context, serverMode: true)
+        return try run.parseServer(arguments, line: nil)
+    }
+
+    /// The options the links of one served `line` run with: as `parseServer`, then the line's
+    /// device and speed, then OPTIONSDIR/options.TTYNAME with the usual rules (it does not
+    /// override the command line, may not change the device, and may not hold server words).
+    /// A speed given on the `line` word is not overridden by options.TTYNAME either.
+    public static func parseServerLine(arguments: [String], context: OptionContext = .system,
+                                       line: ServerOptions.Line) throws(OptionError) -> ChapdOptions {
+        var run = ParseRun(context: context, serverMode: true)
+        return try run.parseServer(arguments, line: line)
+    }
+
     /// Convenience form: options directory, environment and file reader given directly.
     public static func parse(arguments: [String], optionsDirectory: String = "/etc/ppp",
                              environment: [String: String] = [:],
@@ -34,6 +53,11 @@ public enum OptionParser {
     /// pppd options chapd rejects with "chapd does not support", and why.
     public static var unsupportedOptionTable: [(word: String, reason: String)] {
         OptionTable.unsupported.map { ($0.word, $0.description) }
+    }
+
+    /// The `chapd serve` words only (also part of `optionTable`).
+    public static var serverOptionTable: [(word: String, argument: String, description: String)] {
+        OptionTable.server.map { ($0.word, $0.argument, $0.description) }
     }
 
     /// A pppd-style usage text listing the accepted options.
@@ -56,14 +80,21 @@ struct ParseRun {
     enum Phase { case systemFile, commandLine, ttyFile }
 
     let context: OptionContext
+    /// `chapd serve`: server words allowed, the single-line words refused.
+    let serverMode: Bool
     var options = ChapdOptions()
     var phase = Phase.systemFile
     /// Option groups set from the command line (options.TTYNAME may not override them).
     var commandLineGroups: Set<String> = []
     /// Files being read, outermost first (to catch a file including itself).
     var includeStack: [String] = []
+    /// Where each `line` word came from, by device, for the served line's `<device>` source.
+    var lineSources: [String: OptionSource] = [:]
 
-    init(context: OptionContext) { self.context = context }
+    init(context: OptionContext, serverMode: Bool = false) {
+        self.context = context
+        self.serverMode = serverMode
+    }
 
     mutating func parse(_ arguments: [String]) throws(OptionError) -> ChapdOptions {
         options.hostname = context.hostname()
@@ -78,6 +109,37 @@ struct ParseRun {
         try process(arguments.map { ($0, OptionSource.commandLine) })
 
         if let device = options.device, let name = Self.ttyOptionsName(device) {
+            phase = .ttyFile
+            try readFile(Self.join(dir, "options." + name), mustExist: false, from: .commandLine)
+        }
+        return options
+    }
+
+    mutating func parseServer(_ arguments: [String], line: ServerOptions.Line?) throws(OptionError) -> ChapdOptions {
+        options.serverMode = true
+        options.hostname = context.hostname()
+        let dir = try Self.optionsDirectory(arguments: arguments, context: context)
+        options.optionsDirectory = dir
+        options.chapSecretsFile = Self.join(dir, "chap-secrets")
+
+        phase = .systemFile
+        try readFile(Self.join(dir, "options"), mustExist: false, from: .commandLine)
+        try readFile(Self.join(dir, "chapd.conf"), mustExist: false, from: .commandLine)
+
+        phase = .commandLine
+        try process(arguments.map { ($0, OptionSource.commandLine) })
+
+        guard let line else { return options }
+        let source = lineSources[line.device] ?? .commandLine
+        options.device = line.device
+        options.sources["<device>"] = source
+        if let speed = line.speed {
+            options.speed = speed
+            options.sources["<speed>"] = source
+            // The line's own speed is as specific as a speed on pppd's command line.
+            commandLineGroups.insert("<speed>")
+        }
+        if let name = Self.ttyOptionsName(line.device) {
             phase = .ttyFile
             try readFile(Self.join(dir, "options." + name), mustExist: false, from: .commandLine)
         }
@@ -180,6 +242,7 @@ struct ParseRun {
                 try wildcard(word, source: source)
                 continue
             }
+            try checkMode(spec, source: source)
             var argument: (String, OptionSource)? = nil
             if spec.takesArgument {
                 guard i < words.count else {
@@ -191,8 +254,59 @@ struct ParseRun {
                 argument = words[i]
                 i += 1
             }
+            if case .serverLine = spec.action, let (device, deviceSource) = argument {
+                var speed: (String, OptionSource)? = nil
+                if i < words.count, OptionValues.isSpeed(words[i].0) {
+                    speed = words[i]
+                    i += 1
+                }
+                try serverLine(device: device, deviceSource: deviceSource, speed: speed, source: source)
+                continue
+            }
             try apply(spec, argument: argument, source: source)
         }
+    }
+
+    /// Server words only in server mode and not per line; the single-line words not in server mode.
+    func checkMode(_ spec: OptionSpec, source: OptionSource) throws(OptionError) {
+        if spec.serverOnly {
+            guard serverMode else {
+                throw OptionError(.invalidValue, "option '\(spec.word)' is only for chapd serve", source: source)
+            }
+            if phase == .ttyFile, case .file(let path, _) = source {
+                throw OptionError(.invalidValue, "option '\(spec.word)' applies to the whole server and may not be used in \(path)",
+                                  source: source)
+            }
+        } else if serverMode && (spec.word == "notty" || spec.word == "pty") {
+            throw Self.notAServerLine(spec.word, source)
+        }
+    }
+
+    static func notAServerLine(_ word: String, _ source: OptionSource) -> OptionError {
+        OptionError(.invalidValue, "chapd serve takes its lines from 'line DEVICE', not '\(word)'", source: source)
+    }
+
+    /// `line DEVICE [SPEED]`: the device resolved as pppd's setdevname, each device once.
+    mutating func serverLine(device word: String, deviceSource: OptionSource, speed: (String, OptionSource)?,
+                             source: OptionSource) throws(OptionError) {
+        guard let device = deviceName(word) else {
+            throw OptionError(.invalidValue,
+                              "line device '\(word)' is not a character device (give /dev/NAME or a name under /dev)",
+                              source: deviceSource)
+        }
+        var lineSpeed: Int? = nil
+        if let (text, speedSource) = speed {
+            guard let value = Int(text), value <= Int(Int32.max) else {
+                throw OptionError(.invalidValue, "invalid speed '\(text)' for line \(device)", source: speedSource)
+            }
+            lineSpeed = value
+        }
+        guard !options.server.lines.contains(where: { $0.device == device }) else {
+            throw OptionError(.invalidValue, "line \(device) is given twice", source: deviceSource)
+        }
+        options.server.lines.append(ServerOptions.Line(device: device, speed: lineSpeed))
+        lineSources[device] = source
+        options.sources["line"] = source
     }
 
     static func unsupported(_ word: String, _ reason: String, _ source: OptionSource) -> OptionError {
@@ -217,6 +331,8 @@ struct ParseRun {
                 throw OptionError(.invalidValue, "option 'optionsdir' is only allowed on the command line", source: source)
             }
             options.sources[spec.word] = source  // already applied by the pre-scan
+        case .serverLine:
+            return  // handled in process(), which may take a second word
         case .includeFile:
             guard let (path, _) = argument else { return }
             try readFile(path, mustExist: true, from: source)
@@ -268,6 +384,7 @@ struct ParseRun {
             if phase == .ttyFile, case .file(let path, _) = source {
                 throw OptionError(.invalidValue, "the device name may not be changed in \(path)", source: source)
             }
+            if serverMode { throw Self.notAServerLine(word, source) }
             options.device = device
             options.sources["<device>"] = source
             return

@@ -10,6 +10,9 @@ struct OptionSpec: Sendable {
         case includePeer
         /// `optionsdir DIR`: applied by the parser's command-line pre-scan.
         case optionsDirectory
+        /// `line DEVICE [SPEED]`: handled by the parser, which resolves the device and takes
+        /// the next word as the speed only if it is a number.
+        case serverLine
         case unsupported(reason: String, takesArgument: Bool)
     }
 
@@ -20,11 +23,13 @@ struct OptionSpec: Sendable {
     /// Options sharing a group override each other (auth/noauth/require-chap).
     let group: String
     let action: Action
+    /// A `chapd serve` word: an error elsewhere, and in options.TTYNAME (it is not per line).
+    var serverOnly = false
 
     var takesArgument: Bool {
         switch action {
         case .flag: return false
-        case .value, .includeFile, .includePeer, .optionsDirectory: return true
+        case .value, .includeFile, .includePeer, .optionsDirectory, .serverLine: return true
         case .unsupported(_, let takes): return takes
         }
     }
@@ -76,7 +81,7 @@ enum OptionTable {
     /// Every known word, supported or not.
     static let byWord: [String: OptionSpec] = {
         var d: [String: OptionSpec] = [:]
-        for s in supported + unsupported { d[s.word] = s }
+        for s in supported + server + unsupported { d[s.word] = s }
         return d
     }()
 
@@ -333,6 +338,6 @@ enum OptionTable {
 
     /// Rows for `--help` and the README: (word, argument, description).
     static var rows: [(word: String, argument: String, description: String)] {
-        supported.map { ($0.word, $0.argument, $0.description) }
+        (supported + server).map { ($0.word, $0.argument, $0.description) }
     }
 }

@@ -244,7 +244,7 @@ let wordCases: [WordCase] = [
     @Test func usageListsEveryAcceptedOption() {
         let text = OptionParser.usage()
         for row in OptionParser.optionTable { #expect(text.contains("\t\(row.word)"), "\(row.word)") }
-        #expect(OptionParser.optionTable.count == OptionTable.supported.count)
+        #expect(OptionParser.optionTable.count == OptionTable.supported.count + OptionTable.server.count)
         #expect(OptionParser.unsupportedOptionTable.contains { $0.word == "require-pap" })
     }
 }
