@@ -90,11 +90,21 @@ class GuestSpec:
     # Shell run in the guest once pppd's interface has an IPv4 address (ping, nc …); when it
     # ends, pppd is sent SIGTERM. Its output goes to the console, prefixed "GUEST-UP ".
     when_up: str | None = None
+    # pppd runs this many times in a row on the device, each run as above (term_after, when_up,
+    # then linger), so a host that serves the line like a getty meets a second caller.
+    runs: int = 1
 
     def run_script(self) -> str:
         argv = ["pppd", self.device, self.speed, "nodetach", "debug", "logfd", "2", *self.pppd_options]
         cmd = " ".join(shlex.quote(a) for a in argv)
-        lines = ["#!/bin/sh", "cd /", "echo PPPD-START", f"{cmd} </dev/null &", "pid=$!"]
+        lines = ["#!/bin/sh", "cd /"]
+        for _ in range(self.runs):
+            lines += self._one_run(cmd)
+        lines += [""]
+        return "\n".join(lines)
+
+    def _one_run(self, cmd: str) -> list[str]:
+        lines = ["echo PPPD-START", f"{cmd} </dev/null &", "pid=$!"]
         if self.term_after is not None:
             lines += [f"( sleep {self.term_after:g}; echo INTEROP-TERM; kill -TERM $pid ) &", "killer=$!"]
         if self.when_up is not None:
@@ -107,8 +117,7 @@ class GuestSpec:
         lines += ['echo "PPPD-EXIT $st"']
         if self.linger:
             lines += [f"sleep {self.linger:g}"]
-        lines += [""]
-        return "\n".join(lines)
+        return lines
 
     def cpio(self) -> bytes:
         files = {"scenario/run.sh": (0o755, self.run_script().encode())}
@@ -234,11 +243,12 @@ class VM:
         return self.console.wait_for(re.compile(pattern) if isinstance(pattern, str) else pattern, timeout)
 
     def pppd_exit(self) -> int | None:
-        for line in self.console.lines:
-            m = EXIT_RE.search(line)
-            if m:
-                return int(m.group(1))
-        return None
+        statuses = self.pppd_exits()
+        return statuses[0] if statuses else None
+
+    def pppd_exits(self) -> list[int]:
+        """Every run's status, in order (GuestSpec.runs)."""
+        return [int(m.group(1)) for m in map(EXIT_RE.search, self.console.lines) if m]
 
     def wait_exit(self, timeout: float) -> int | None:
         try:
@@ -288,6 +298,14 @@ class HostProcess:
             return None
         self.output.join(5)
         return rc
+
+    def terminate(self):
+        """SIGTERM as part of the scenario (not a kill: the exit status is still checked)."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
 
     def stop(self, grace: float = 3.0):
         """SIGTERM, then SIGKILL after grace; only this process's own group."""
@@ -360,6 +378,10 @@ class Scenario:
     # capture), each with the expectations its output must meet. Same placeholders as
     # host_cmd, plus {chapctl} (next to the chapd binary).
     after: list[tuple[list[str], list["Expect"]]] = field(default_factory=list)
+    # For a host that never ends by itself (chapd serve): seconds after the guest's last pppd
+    # run printed PPPD-EXIT (while the VM still lingers, so the line exists) to send the host
+    # command SIGTERM. None: never.
+    stop_host_after_guest: float | None = None
 
 
 @dataclass
@@ -367,7 +389,7 @@ class Result:
     scenario: Scenario
     guest_lines: list[str]
     host_lines: list[str]
-    pppd_status: int | None
+    pppd_status: int | None  # the first run's
     host_status: int | None
     host_killed: bool
     vm_killed: bool
@@ -377,6 +399,7 @@ class Result:
     total_seconds: float
     workdir: str
     after_outputs: list[list[str]] = field(default_factory=list)
+    pppd_statuses: list[int] = field(default_factory=list)  # every run's, in order
 
 
 def _statuses(want) -> tuple[int, ...]:
@@ -407,8 +430,15 @@ def evaluate(s: Scenario, r: Result) -> list[str]:
     for i, (argv, exps) in enumerate(s.after):
         out = r.after_outputs[i] if i < len(r.after_outputs) else []
         check(exps, out, f"after-command {' '.join(argv[:2])}", True)
-    if s.pppd_exit is not None and r.pppd_status not in _statuses(s.pppd_exit):
-        why.append(f"pppd exit status {r.pppd_status}, expected {s.pppd_exit}")
+    if s.pppd_exit is not None:
+        if s.guest.runs == 1:
+            if r.pppd_status not in _statuses(s.pppd_exit):
+                why.append(f"pppd exit status {r.pppd_status}, expected {s.pppd_exit}")
+        else:
+            for i in range(s.guest.runs):
+                got = r.pppd_statuses[i] if i < len(r.pppd_statuses) else None
+                if got not in _statuses(s.pppd_exit):
+                    why.append(f"pppd exit status {got} in run {i + 1} of {s.guest.runs}, expected {s.pppd_exit}")
     if s.host_exit is not None:
         if r.host_killed:
             why.append(f"host command did not exit by itself (killed), expected status {s.host_exit}")
@@ -463,8 +493,15 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
                 host = HostProcess(argv, cwd=workdir, echo=hecho)
                 started = time.monotonic()
                 deadline = started + s.timeout
+                stop_at = None  # when to SIGTERM the host (stop_host_after_guest)
                 # Wait for both sides; the first to finish gives the other a bounded grace.
                 while time.monotonic() < deadline:
+                    if s.stop_host_after_guest is not None and host.poll() is None:
+                        if stop_at is None and len(vm.pppd_exits()) >= s.guest.runs:
+                            stop_at = time.monotonic() + s.stop_host_after_guest
+                        if stop_at is not None and time.monotonic() >= stop_at:
+                            host.terminate()
+                            stop_at = float("inf")
                     if host.poll() is not None and not vm.running():
                         break
                     if host.poll() is not None or not vm.running():
@@ -504,7 +541,8 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
             f.write("$ " + " ".join(cmd) + "\n" + "\n".join(lines) + "\n")
     r = Result(s, guest_lines, host_lines, pppd_status, host.proc.returncode if host else None,
                host.killed if host else False, vm_killed, pty, errors, boot_seconds,
-               time.monotonic() - t0, workdir, after_outputs)
+               time.monotonic() - t0, workdir, after_outputs,
+               vm.pppd_exits() if vm.console else [])
     with open(os.path.join(workdir, "guest.log"), "w") as f:
         f.write("\n".join(guest_lines) + "\n")
     with open(os.path.join(workdir, "host.log"), "w") as f:
@@ -556,7 +594,8 @@ def _report(s: Scenario, r: Result, why: list[str], show_logs: bool):
         for i, lines in enumerate(r.after_outputs):
             print(f"---- {s.name}: after-command {i + 1} ----")
             print("\n".join(lines))
-        print(f"---- {s.name}: pppd exit {r.pppd_status}, host exit {r.host_status}"
+        runs = f" (runs: {r.pppd_statuses})" if s.guest.runs > 1 else ""
+        print(f"---- {s.name}: pppd exit {r.pppd_status}{runs}, host exit {r.host_status}"
               f"{' (killed)' if r.host_killed else ''}, logs in {r.workdir} ----")
 
 

@@ -219,6 +219,47 @@ SCENARIOS: list[Scenario] = [
     ),
 ]
 
+# chapd serve on the VM's line, as a getty: links end, the line is reset, the next caller served.
+SERVE_TWICE = Scenario(
+    name="serve-line-twice",
+    description="chapd serve on the line; pppd dials in as alice, is SIGTERMed, dials in again and is "
+                "served again; then the harness SIGTERMs chapd serve",
+    guest=GuestSpec(linger=LINGER, pppd_options=CLIENT_OPTS, chap_secrets=f'alice server "{SECRET}" *\n',
+                    term_after=12, runs=2),
+    host_cmd=["{chapd}", "serve", "line", "{pty}", "115200", "local", "optionsdir", "{dir}",
+              "chap-secrets", "{dir}/chap-secrets", "name", "server", "auth", "require-chap",
+              "remote-pool", "10.64.0.0/24", "10.1.0.1:", "control-socket", "{dir}/control",
+              "debug", "nodetach", "nodataplane", "logfd", "2"],
+    host_files={"chap-secrets": f'alice server "{SECRET}" *\n'},
+    # The second run's LINGER (6 s) keeps the line up past chapd's 3 s Stopping wait and this.
+    stop_host_after_guest=4,
+    expect_guest=[
+        AtLeast(2, "CHAP authentication succeeded: Access granted"),
+        # The pool is next-fit: the first caller gets .1; the second .2, though .1 is free again.
+        "local  IP address 10.64.0.1",
+        "local  IP address 10.64.0.2",
+        AtLeast(2, "remote IP address 10.1.0.1"),
+        AtLeast(2, re.compile(r"rcvd \[LCP TermAck id=0x[0-9a-f]+\]")),  # chapd acked each TermReq
+    ],
+    forbid_guest=["CHAP authentication failed"],
+    expect_host=[
+        # Log lines of a line link carry the device without /dev/ as their tag.
+        AtLeast(2, re.compile(r"^\[pts/\d+\] Peer alice authenticated with CHAP$")),
+        re.compile(r"^\[pts/\d+\] remote IP address 10\.64\.0\.1$"),
+        re.compile(r"^\[pts/\d+\] remote IP address 10\.64\.0\.2$"),
+        AtLeast(2, re.compile(r"^\[pts/\d+\] LCP terminated by peer \(User request\)$")),
+        # After the second caller, the line's next link is already up and sending ConfReqs to
+        # nobody: SIGTERM ends that one link.
+        "Terminating on signal 15: ending 1 link(s)",
+        re.compile(r"^Exit\.$"),
+    ],
+    forbid_host=["failed CHAP authentication"],
+    pppd_exit=PPPD_EXIT_ON_TERM,
+    host_exit=0,
+    timeout=120,
+)
+SCENARIOS.append(SERVE_TWICE)
+
 # Harness self-test: no chapd. A raw pty reader must see pppd's LCP ConfReq frames, pppd's log
 # and exit status must come back; the negative control must be reported as failing.
 PROBE = ["{python}", "{interop}", "probe", "{pty}"]
