@@ -325,6 +325,197 @@ class HostProcess:
 
 
 # ---------------------------------------------------------------------------------------------
+# FreeRADIUS on the host loopback (Tests/Support/FreeRADIUS/FreeRADIUS.swift, in Python)
+
+RADIUS_SECRET = "testing123"
+# No Session-Timeout (the Swift fixture's 5 s would end the link before the guest's SIGTERM).
+RADIUS_USERS = """alice Cleartext-Password := "alicepw"
+      Framed-IP-Address = 10.1.2.3,
+      Idle-Timeout = 600,
+      Acct-Interim-Interval = 60,
+      Reply-Message = "Hello, %{User-Name}",
+      Class = "class-alice"
+"""
+
+
+def _free_udp_port() -> int:
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _radiusd_conf(d: str, auth_port: int, acct_port: int) -> str:
+    # Self-contained: dictionaries from /usr/share/freeradius, nothing read from /etc/freeradius.
+    # One client (127.0.0.1) that must sign its requests; chap + files authorize, detail accounts.
+    return f"""prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = /var
+sbindir = /usr/sbin
+logdir = {d}
+raddbdir = {d}
+radacctdir = {d}
+name = freeradius
+confdir = {d}
+modconfdir = {d}
+run_dir = {d}
+db_dir = {d}
+libdir = /usr/lib/freeradius
+dictdir = /usr/share/freeradius
+pidfile = {d}/radiusd.pid
+max_request_time = 30
+cleanup_delay = 5
+max_requests = 65536
+hostname_lookups = no
+log {{
+    destination = stdout
+    auth = yes
+}}
+security {{
+    allow_core_dumps = no
+    max_attributes = 200
+    reject_delay = 0
+    status_server = yes
+}}
+client local {{
+    ipaddr = 127.0.0.1
+    secret = {RADIUS_SECRET}
+    require_message_authenticator = yes
+}}
+modules {{
+    chap {{
+    }}
+    files {{
+        filename = {d}/users
+    }}
+    detail {{
+        filename = {d}/detail
+        header = "%t"
+        permissions = 0600
+    }}
+    always ok {{
+        rcode = ok
+    }}
+}}
+server default {{
+    listen {{
+        type = auth
+        ipaddr = 127.0.0.1
+        port = {auth_port}
+    }}
+    listen {{
+        type = acct
+        ipaddr = 127.0.0.1
+        port = {acct_port}
+    }}
+    authorize {{
+        chap
+        files
+    }}
+    authenticate {{
+        Auth-Type CHAP {{
+            chap
+        }}
+    }}
+    preacct {{
+    }}
+    accounting {{
+        detail
+        ok
+    }}
+    post-auth {{
+        Post-Auth-Type REJECT {{
+            update reply {{
+                Reply-Message := "Access denied for %{{User-Name}}"
+            }}
+        }}
+    }}
+}}
+"""
+
+
+class FreeRADIUS:
+    """freeradius -X (foreground, debug, one thread) with its own config in `directory`, auth and
+    acct on free 127.0.0.1 ports. Also writes radiusclient.conf and servers (pppd radius plugin
+    format) for chapd into client_dir."""
+
+    EXECUTABLES = ("/usr/sbin/freeradius", "/usr/sbin/radiusd")
+
+    def __init__(self, directory: str, client_dir: str):
+        exe = next((e for e in self.EXECUTABLES if os.access(e, os.X_OK)), None)
+        if exe is None:
+            raise OSError("freeradius is not installed (apt-get install freeradius)")
+        self.directory = directory
+        os.makedirs(directory, exist_ok=True)
+        self.auth_port, self.acct_port = _free_udp_port(), _free_udp_port()
+        _write_private(os.path.join(directory, "radiusd.conf"), _radiusd_conf(directory, self.auth_port, self.acct_port))
+        _write_private(os.path.join(directory, "users"), RADIUS_USERS)
+        _write_private(os.path.join(client_dir, "servers"), f"127.0.0.1 {RADIUS_SECRET}\n")
+        _write_private(os.path.join(client_dir, "radiusclient.conf"),
+                       f"authserver 127.0.0.1:{self.auth_port}\nacctserver 127.0.0.1:{self.acct_port}\n"
+                       f"servers {client_dir}/servers\nradius_timeout 3\nradius_retries 2\n"
+                       "nas-identifier chapd-interop\n")
+        self.log_path = os.path.join(directory, "radiusd.out")
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([exe, "-X", "-d", directory], stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            if "Ready to process requests" in self.log():
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise OSError(f"freeradius did not start:\n{self.log()}")
+
+    def log(self) -> str:
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def detail(self) -> list[str]:
+        try:
+            with open(os.path.join(self.directory, "detail"), errors="replace") as f:
+                return f.read().splitlines()
+        except FileNotFoundError:
+            return []
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        self._log.close()
+
+
+def accounting_sessions(detail: list[str]) -> list[str]:
+    """`acct sessions: N`, then one line per Acct-Session-Id in a detail file, records in order:
+    `acct session ID user USER: Start, Stop (Terminate-Cause)`: Start and Stop of one session
+    must share its id, which plain line expectations cannot check."""
+    records, cur = [], None
+    for line in detail:
+        if line and not line[0].isspace():  # the "%t" header opens a record
+            cur = {}
+            records.append(cur)
+        elif cur is not None and "=" in line:
+            k, _, v = line.strip().partition(" = ")
+            cur[k] = v.strip('"')
+    sessions: dict[str, list[str]] = {}
+    users: dict[str, str] = {}
+    for r in records:
+        sid = r.get("Acct-Session-Id", "?")
+        kind = r.get("Acct-Status-Type", "?")
+        if kind == "Stop":
+            kind += f" ({r.get('Acct-Terminate-Cause', 'no Acct-Terminate-Cause')})"
+        sessions.setdefault(sid, []).append(kind)
+        users.setdefault(sid, r.get("User-Name", "?"))
+    return [f"acct sessions: {len(sessions)}"] + [f"acct session {sid} user {users[sid]}: {', '.join(kinds)}"
+                                                  for sid, kinds in sessions.items()]
+
+
+# ---------------------------------------------------------------------------------------------
 # Scenarios and expectations
 
 @dataclass(frozen=True)
@@ -382,6 +573,11 @@ class Scenario:
     # run printed PPPD-EXIT (while the VM still lingers, so the line exists) to send the host
     # command SIGTERM. None: never.
     stop_host_after_guest: float | None = None
+    # Start FreeRADIUS (above) on the loopback before the host command, which finds
+    # {dir}/radiusclient.conf; stop it after. Its accounting detail file, summarised by
+    # accounting_sessions and given verbatim, must meet expect_radius_detail.
+    radius: bool = False
+    expect_radius_detail: list["Expect"] = field(default_factory=list)
 
 
 @dataclass
@@ -400,6 +596,7 @@ class Result:
     workdir: str
     after_outputs: list[list[str]] = field(default_factory=list)
     pppd_statuses: list[int] = field(default_factory=list)  # every run's, in order
+    radius_detail: list[str] = field(default_factory=list)  # accounting_sessions lines, then the file
 
 
 def _statuses(want) -> tuple[int, ...]:
@@ -430,6 +627,7 @@ def evaluate(s: Scenario, r: Result) -> list[str]:
     for i, (argv, exps) in enumerate(s.after):
         out = r.after_outputs[i] if i < len(r.after_outputs) else []
         check(exps, out, f"after-command {' '.join(argv[:2])}", True)
+    check(s.expect_radius_detail, r.radius_detail, "FreeRADIUS detail", True)
     if s.pppd_exit is not None:
         if s.guest.runs == 1:
             if r.pppd_status not in _statuses(s.pppd_exit):
@@ -477,7 +675,10 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
     hecho = (lambda l: print(f"  [host] {l}", flush=True)) if verbose else None
     vm = VM(s.guest, workdir, gecho)
     vm_killed = False
+    radius: FreeRADIUS | None = None
     try:
+        if s.radius:
+            radius = FreeRADIUS(os.path.join(workdir, "radius"), workdir)
         vm.start()
         pty = vm.wait_pty(30)
         if pty is None:
@@ -523,6 +724,8 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
         if host is not None:
             host.stop()
         vm.kill()
+        if radius is not None:
+            radius.stop()
         if netns:
             subprocess.run(["ip", "netns", "delete", netns], capture_output=True)
     guest_lines = list(vm.console.lines) if vm.console else []
@@ -543,6 +746,8 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
                host.killed if host else False, vm_killed, pty, errors, boot_seconds,
                time.monotonic() - t0, workdir, after_outputs,
                vm.pppd_exits() if vm.console else [])
+    if radius is not None:
+        r.radius_detail = accounting_sessions(radius.detail()) + radius.detail()
     with open(os.path.join(workdir, "guest.log"), "w") as f:
         f.write("\n".join(guest_lines) + "\n")
     with open(os.path.join(workdir, "host.log"), "w") as f:
@@ -591,6 +796,9 @@ def _report(s: Scenario, r: Result, why: list[str], show_logs: bool):
         print("\n".join(r.guest_lines))
         print(f"---- {s.name}: host command ----")
         print("\n".join(r.host_lines))
+        if s.radius:
+            print(f"---- {s.name}: FreeRADIUS detail (sessions, then the file) ----")
+            print("\n".join(r.radius_detail))
         for i, lines in enumerate(r.after_outputs):
             print(f"---- {s.name}: after-command {i + 1} ----")
             print("\n".join(lines))
