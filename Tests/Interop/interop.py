@@ -90,11 +90,21 @@ class GuestSpec:
     # Shell run in the guest once pppd's interface has an IPv4 address (ping, nc …); when it
     # ends, pppd is sent SIGTERM. Its output goes to the console, prefixed "GUEST-UP ".
     when_up: str | None = None
+    # pppd runs this many times in a row on the device, each run as above (term_after, when_up,
+    # then linger), so a host that serves the line like a getty meets a second caller.
+    runs: int = 1
 
     def run_script(self) -> str:
         argv = ["pppd", self.device, self.speed, "nodetach", "debug", "logfd", "2", *self.pppd_options]
         cmd = " ".join(shlex.quote(a) for a in argv)
-        lines = ["#!/bin/sh", "cd /", "echo PPPD-START", f"{cmd} </dev/null &", "pid=$!"]
+        lines = ["#!/bin/sh", "cd /"]
+        for _ in range(self.runs):
+            lines += self._one_run(cmd)
+        lines += [""]
+        return "\n".join(lines)
+
+    def _one_run(self, cmd: str) -> list[str]:
+        lines = ["echo PPPD-START", f"{cmd} </dev/null &", "pid=$!"]
         if self.term_after is not None:
             lines += [f"( sleep {self.term_after:g}; echo INTEROP-TERM; kill -TERM $pid ) &", "killer=$!"]
         if self.when_up is not None:
@@ -107,8 +117,7 @@ class GuestSpec:
         lines += ['echo "PPPD-EXIT $st"']
         if self.linger:
             lines += [f"sleep {self.linger:g}"]
-        lines += [""]
-        return "\n".join(lines)
+        return lines
 
     def cpio(self) -> bytes:
         files = {"scenario/run.sh": (0o755, self.run_script().encode())}
@@ -234,11 +243,12 @@ class VM:
         return self.console.wait_for(re.compile(pattern) if isinstance(pattern, str) else pattern, timeout)
 
     def pppd_exit(self) -> int | None:
-        for line in self.console.lines:
-            m = EXIT_RE.search(line)
-            if m:
-                return int(m.group(1))
-        return None
+        statuses = self.pppd_exits()
+        return statuses[0] if statuses else None
+
+    def pppd_exits(self) -> list[int]:
+        """Every run's status, in order (GuestSpec.runs)."""
+        return [int(m.group(1)) for m in map(EXIT_RE.search, self.console.lines) if m]
 
     def wait_exit(self, timeout: float) -> int | None:
         try:
@@ -289,6 +299,14 @@ class HostProcess:
         self.output.join(5)
         return rc
 
+    def terminate(self):
+        """SIGTERM as part of the scenario (not a kill: the exit status is still checked)."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
     def stop(self, grace: float = 3.0):
         """SIGTERM, then SIGKILL after grace; only this process's own group."""
         if self.proc.poll() is None:
@@ -304,6 +322,197 @@ class HostProcess:
                     pass
                 self.proc.wait(10)
         self.output.join(5)
+
+
+# ---------------------------------------------------------------------------------------------
+# FreeRADIUS on the host loopback (Tests/Support/FreeRADIUS/FreeRADIUS.swift, in Python)
+
+RADIUS_SECRET = "testing123"
+# No Session-Timeout (the Swift fixture's 5 s would end the link before the guest's SIGTERM).
+RADIUS_USERS = """alice Cleartext-Password := "alicepw"
+      Framed-IP-Address = 10.1.2.3,
+      Idle-Timeout = 600,
+      Acct-Interim-Interval = 60,
+      Reply-Message = "Hello, %{User-Name}",
+      Class = "class-alice"
+"""
+
+
+def _free_udp_port() -> int:
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _radiusd_conf(d: str, auth_port: int, acct_port: int) -> str:
+    # Self-contained: dictionaries from /usr/share/freeradius, nothing read from /etc/freeradius.
+    # One client (127.0.0.1) that must sign its requests; chap + files authorize, detail accounts.
+    return f"""prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = /var
+sbindir = /usr/sbin
+logdir = {d}
+raddbdir = {d}
+radacctdir = {d}
+name = freeradius
+confdir = {d}
+modconfdir = {d}
+run_dir = {d}
+db_dir = {d}
+libdir = /usr/lib/freeradius
+dictdir = /usr/share/freeradius
+pidfile = {d}/radiusd.pid
+max_request_time = 30
+cleanup_delay = 5
+max_requests = 65536
+hostname_lookups = no
+log {{
+    destination = stdout
+    auth = yes
+}}
+security {{
+    allow_core_dumps = no
+    max_attributes = 200
+    reject_delay = 0
+    status_server = yes
+}}
+client local {{
+    ipaddr = 127.0.0.1
+    secret = {RADIUS_SECRET}
+    require_message_authenticator = yes
+}}
+modules {{
+    chap {{
+    }}
+    files {{
+        filename = {d}/users
+    }}
+    detail {{
+        filename = {d}/detail
+        header = "%t"
+        permissions = 0600
+    }}
+    always ok {{
+        rcode = ok
+    }}
+}}
+server default {{
+    listen {{
+        type = auth
+        ipaddr = 127.0.0.1
+        port = {auth_port}
+    }}
+    listen {{
+        type = acct
+        ipaddr = 127.0.0.1
+        port = {acct_port}
+    }}
+    authorize {{
+        chap
+        files
+    }}
+    authenticate {{
+        Auth-Type CHAP {{
+            chap
+        }}
+    }}
+    preacct {{
+    }}
+    accounting {{
+        detail
+        ok
+    }}
+    post-auth {{
+        Post-Auth-Type REJECT {{
+            update reply {{
+                Reply-Message := "Access denied for %{{User-Name}}"
+            }}
+        }}
+    }}
+}}
+"""
+
+
+class FreeRADIUS:
+    """freeradius -X (foreground, debug, one thread) with its own config in `directory`, auth and
+    acct on free 127.0.0.1 ports. Also writes radiusclient.conf and servers (pppd radius plugin
+    format) for chapd into client_dir."""
+
+    EXECUTABLES = ("/usr/sbin/freeradius", "/usr/sbin/radiusd")
+
+    def __init__(self, directory: str, client_dir: str):
+        exe = next((e for e in self.EXECUTABLES if os.access(e, os.X_OK)), None)
+        if exe is None:
+            raise OSError("freeradius is not installed (apt-get install freeradius)")
+        self.directory = directory
+        os.makedirs(directory, exist_ok=True)
+        self.auth_port, self.acct_port = _free_udp_port(), _free_udp_port()
+        _write_private(os.path.join(directory, "radiusd.conf"), _radiusd_conf(directory, self.auth_port, self.acct_port))
+        _write_private(os.path.join(directory, "users"), RADIUS_USERS)
+        _write_private(os.path.join(client_dir, "servers"), f"127.0.0.1 {RADIUS_SECRET}\n")
+        _write_private(os.path.join(client_dir, "radiusclient.conf"),
+                       f"authserver 127.0.0.1:{self.auth_port}\nacctserver 127.0.0.1:{self.acct_port}\n"
+                       f"servers {client_dir}/servers\nradius_timeout 3\nradius_retries 2\n"
+                       "nas-identifier chapd-interop\n")
+        self.log_path = os.path.join(directory, "radiusd.out")
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([exe, "-X", "-d", directory], stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            if "Ready to process requests" in self.log():
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise OSError(f"freeradius did not start:\n{self.log()}")
+
+    def log(self) -> str:
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def detail(self) -> list[str]:
+        try:
+            with open(os.path.join(self.directory, "detail"), errors="replace") as f:
+                return f.read().splitlines()
+        except FileNotFoundError:
+            return []
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        self._log.close()
+
+
+def accounting_sessions(detail: list[str]) -> list[str]:
+    """`acct sessions: N`, then one line per Acct-Session-Id in a detail file, records in order:
+    `acct session ID user USER: Start, Stop (Terminate-Cause)`: Start and Stop of one session
+    must share its id, which plain line expectations cannot check."""
+    records, cur = [], None
+    for line in detail:
+        if line and not line[0].isspace():  # the "%t" header opens a record
+            cur = {}
+            records.append(cur)
+        elif cur is not None and "=" in line:
+            k, _, v = line.strip().partition(" = ")
+            cur[k] = v.strip('"')
+    sessions: dict[str, list[str]] = {}
+    users: dict[str, str] = {}
+    for r in records:
+        sid = r.get("Acct-Session-Id", "?")
+        kind = r.get("Acct-Status-Type", "?")
+        if kind == "Stop":
+            kind += f" ({r.get('Acct-Terminate-Cause', 'no Acct-Terminate-Cause')})"
+        sessions.setdefault(sid, []).append(kind)
+        users.setdefault(sid, r.get("User-Name", "?"))
+    return [f"acct sessions: {len(sessions)}"] + [f"acct session {sid} user {users[sid]}: {', '.join(kinds)}"
+                                                  for sid, kinds in sessions.items()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,6 +569,15 @@ class Scenario:
     # capture), each with the expectations its output must meet. Same placeholders as
     # host_cmd, plus {chapctl} (next to the chapd binary).
     after: list[tuple[list[str], list["Expect"]]] = field(default_factory=list)
+    # For a host that never ends by itself (chapd serve): seconds after the guest's last pppd
+    # run printed PPPD-EXIT (while the VM still lingers, so the line exists) to send the host
+    # command SIGTERM. None: never.
+    stop_host_after_guest: float | None = None
+    # Start FreeRADIUS (above) on the loopback before the host command, which finds
+    # {dir}/radiusclient.conf; stop it after. Its accounting detail file, summarised by
+    # accounting_sessions and given verbatim, must meet expect_radius_detail.
+    radius: bool = False
+    expect_radius_detail: list["Expect"] = field(default_factory=list)
 
 
 @dataclass
@@ -367,7 +585,7 @@ class Result:
     scenario: Scenario
     guest_lines: list[str]
     host_lines: list[str]
-    pppd_status: int | None
+    pppd_status: int | None  # the first run's
     host_status: int | None
     host_killed: bool
     vm_killed: bool
@@ -377,6 +595,8 @@ class Result:
     total_seconds: float
     workdir: str
     after_outputs: list[list[str]] = field(default_factory=list)
+    pppd_statuses: list[int] = field(default_factory=list)  # every run's, in order
+    radius_detail: list[str] = field(default_factory=list)  # accounting_sessions lines, then the file
 
 
 def _statuses(want) -> tuple[int, ...]:
@@ -407,8 +627,16 @@ def evaluate(s: Scenario, r: Result) -> list[str]:
     for i, (argv, exps) in enumerate(s.after):
         out = r.after_outputs[i] if i < len(r.after_outputs) else []
         check(exps, out, f"after-command {' '.join(argv[:2])}", True)
-    if s.pppd_exit is not None and r.pppd_status not in _statuses(s.pppd_exit):
-        why.append(f"pppd exit status {r.pppd_status}, expected {s.pppd_exit}")
+    check(s.expect_radius_detail, r.radius_detail, "FreeRADIUS detail", True)
+    if s.pppd_exit is not None:
+        if s.guest.runs == 1:
+            if r.pppd_status not in _statuses(s.pppd_exit):
+                why.append(f"pppd exit status {r.pppd_status}, expected {s.pppd_exit}")
+        else:
+            for i in range(s.guest.runs):
+                got = r.pppd_statuses[i] if i < len(r.pppd_statuses) else None
+                if got not in _statuses(s.pppd_exit):
+                    why.append(f"pppd exit status {got} in run {i + 1} of {s.guest.runs}, expected {s.pppd_exit}")
     if s.host_exit is not None:
         if r.host_killed:
             why.append(f"host command did not exit by itself (killed), expected status {s.host_exit}")
@@ -447,7 +675,10 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
     hecho = (lambda l: print(f"  [host] {l}", flush=True)) if verbose else None
     vm = VM(s.guest, workdir, gecho)
     vm_killed = False
+    radius: FreeRADIUS | None = None
     try:
+        if s.radius:
+            radius = FreeRADIUS(os.path.join(workdir, "radius"), workdir)
         vm.start()
         pty = vm.wait_pty(30)
         if pty is None:
@@ -463,8 +694,15 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
                 host = HostProcess(argv, cwd=workdir, echo=hecho)
                 started = time.monotonic()
                 deadline = started + s.timeout
+                stop_at = None  # when to SIGTERM the host (stop_host_after_guest)
                 # Wait for both sides; the first to finish gives the other a bounded grace.
                 while time.monotonic() < deadline:
+                    if s.stop_host_after_guest is not None and host.poll() is None:
+                        if stop_at is None and len(vm.pppd_exits()) >= s.guest.runs:
+                            stop_at = time.monotonic() + s.stop_host_after_guest
+                        if stop_at is not None and time.monotonic() >= stop_at:
+                            host.terminate()
+                            stop_at = float("inf")
                     if host.poll() is not None and not vm.running():
                         break
                     if host.poll() is not None or not vm.running():
@@ -486,6 +724,8 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
         if host is not None:
             host.stop()
         vm.kill()
+        if radius is not None:
+            radius.stop()
         if netns:
             subprocess.run(["ip", "netns", "delete", netns], capture_output=True)
     guest_lines = list(vm.console.lines) if vm.console else []
@@ -504,7 +744,10 @@ def run_scenario(s: Scenario, chapd: str, verbose: bool = False) -> Result:
             f.write("$ " + " ".join(cmd) + "\n" + "\n".join(lines) + "\n")
     r = Result(s, guest_lines, host_lines, pppd_status, host.proc.returncode if host else None,
                host.killed if host else False, vm_killed, pty, errors, boot_seconds,
-               time.monotonic() - t0, workdir, after_outputs)
+               time.monotonic() - t0, workdir, after_outputs,
+               vm.pppd_exits() if vm.console else [])
+    if radius is not None:
+        r.radius_detail = accounting_sessions(radius.detail()) + radius.detail()
     with open(os.path.join(workdir, "guest.log"), "w") as f:
         f.write("\n".join(guest_lines) + "\n")
     with open(os.path.join(workdir, "host.log"), "w") as f:
@@ -553,10 +796,14 @@ def _report(s: Scenario, r: Result, why: list[str], show_logs: bool):
         print("\n".join(r.guest_lines))
         print(f"---- {s.name}: host command ----")
         print("\n".join(r.host_lines))
+        if s.radius:
+            print(f"---- {s.name}: FreeRADIUS detail (sessions, then the file) ----")
+            print("\n".join(r.radius_detail))
         for i, lines in enumerate(r.after_outputs):
             print(f"---- {s.name}: after-command {i + 1} ----")
             print("\n".join(lines))
-        print(f"---- {s.name}: pppd exit {r.pppd_status}, host exit {r.host_status}"
+        runs = f" (runs: {r.pppd_statuses})" if s.guest.runs > 1 else ""
+        print(f"---- {s.name}: pppd exit {r.pppd_status}{runs}, host exit {r.host_status}"
               f"{' (killed)' if r.host_killed else ''}, logs in {r.workdir} ----")
 
 

@@ -219,6 +219,89 @@ SCENARIOS: list[Scenario] = [
     ),
 ]
 
+# chapd serve on the VM's line, as a getty: links end, the line is reset, the next caller served.
+SERVE_TWICE = Scenario(
+    name="serve-line-twice",
+    description="chapd serve on the line; pppd dials in as alice, is SIGTERMed, dials in again and is "
+                "served again; then the harness SIGTERMs chapd serve",
+    guest=GuestSpec(linger=LINGER, pppd_options=CLIENT_OPTS, chap_secrets=f'alice server "{SECRET}" *\n',
+                    term_after=12, runs=2),
+    host_cmd=["{chapd}", "serve", "line", "{pty}", "115200", "local", "optionsdir", "{dir}",
+              "chap-secrets", "{dir}/chap-secrets", "name", "server", "auth", "require-chap",
+              "remote-pool", "10.64.0.0/24", "10.1.0.1:", "control-socket", "{dir}/control",
+              "debug", "nodetach", "nodataplane", "logfd", "2"],
+    host_files={"chap-secrets": f'alice server "{SECRET}" *\n'},
+    # The second run's LINGER (6 s) keeps the line up past chapd's 3 s Stopping wait and this.
+    stop_host_after_guest=4,
+    expect_guest=[
+        AtLeast(2, "CHAP authentication succeeded: Access granted"),
+        # The pool is next-fit: the first caller gets .1; the second .2, though .1 is free again.
+        "local  IP address 10.64.0.1",
+        "local  IP address 10.64.0.2",
+        AtLeast(2, "remote IP address 10.1.0.1"),
+        AtLeast(2, re.compile(r"rcvd \[LCP TermAck id=0x[0-9a-f]+\]")),  # chapd acked each TermReq
+    ],
+    forbid_guest=["CHAP authentication failed"],
+    expect_host=[
+        # Log lines of a line link carry the device without /dev/ as their tag.
+        AtLeast(2, re.compile(r"^\[pts/\d+\] Peer alice authenticated with CHAP$")),
+        re.compile(r"^\[pts/\d+\] remote IP address 10\.64\.0\.1$"),
+        re.compile(r"^\[pts/\d+\] remote IP address 10\.64\.0\.2$"),
+        AtLeast(2, re.compile(r"^\[pts/\d+\] LCP terminated by peer \(User request\)$")),
+        # After the second caller, the line's next link is already up and sending ConfReqs to
+        # nobody: SIGTERM ends that one link.
+        "Terminating on signal 15: ending 1 link(s)",
+        re.compile(r"^Exit\.$"),
+    ],
+    forbid_host=["failed CHAP authentication"],
+    pppd_exit=PPPD_EXIT_ON_TERM,
+    host_exit=0,
+    timeout=120,
+)
+SCENARIOS.append(SERVE_TWICE)
+
+# chapd with pppd's RADIUS words against a real FreeRADIUS the harness runs on the loopback
+# (interop.FreeRADIUS: alice/alicepw, Framed-IP-Address 10.1.2.3, Reply-Message, Class).
+RADIUS_DIALIN = Scenario(
+    name="radius-dialin",
+    description="pppd dials in as alice; chapd authenticates it through FreeRADIUS, which assigns "
+                "10.1.2.3; pppd is SIGTERMed; FreeRADIUS has the session's Start and Stop",
+    guest=GuestSpec(linger=LINGER, pppd_options=CLIENT_OPTS, chap_secrets='alice server "alicepw" *\n', term_after=12),
+    radius=True,
+    host_cmd=chapd("name", "server", "auth", "require-chap", "plugin", "radius.so",
+                   "radius-config-file", "{dir}/radiusclient.conf", "radius-acct-interim", "60", "10.1.0.1:"),
+    host_files={"chap-secrets": ""},  # RADIUS alone decides
+    expect_guest=[
+        "CHAP authentication succeeded: Hello, alice",  # FreeRADIUS's Reply-Message, expanded
+        "local  IP address 10.1.2.3",  # its Framed-IP-Address
+        "remote IP address 10.1.0.1",
+    ],
+    forbid_guest=["CHAP authentication failed"],
+    expect_host=[
+        # The Access-Accept: its Reply-Message as the Success message, its address for the peer.
+        re.compile(r'^sent \[CHAP Success id=0x[0-9a-f]+ "Hello, alice"\]$'),
+        "Peer alice authenticated with CHAP",
+        "remote IP address 10.1.2.3",
+        "LCP terminated by peer",
+        re.compile(r"^RADIUS: accounting Start for session [0-9A-F]+ acknowledged$"),
+        re.compile(r"^RADIUS: accounting Stop for session [0-9A-F]+ acknowledged$"),
+    ],
+    forbid_host=["alicepw", "testing123"],  # neither the password nor the RADIUS secret is logged
+    expect_radius_detail=[
+        # Exactly one session, Start then Stop under one Acct-Session-Id, nothing in between (the
+        # link lives 12 s, the interim interval is 60 s). pppd's TermReq makes chapd exit 0, which
+        # the RADIUS plugin reports as User-Request.
+        re.compile(r"^acct sessions: 1$"),
+        re.compile(r"^acct session [0-9A-Fa-f]+ user alice: Start, Stop \(User-Request\)$"),
+        AtLeast(2, 'NAS-Identifier = "chapd-interop"'),
+        AtLeast(2, "Framed-IP-Address = 10.1.2.3"),
+        AtLeast(2, "Class = 0x636c6173732d616c696365"),  # "class-alice" from the Accept, echoed
+    ],
+    pppd_exit=PPPD_EXIT_ON_TERM,
+    host_exit=CHAPD_EXIT_ON_PEER_TERM,
+)
+SCENARIOS.append(RADIUS_DIALIN)
+
 # Harness self-test: no chapd. A raw pty reader must see pppd's LCP ConfReq frames, pppd's log
 # and exit status must come back; the negative control must be reported as failing.
 PROBE = ["{python}", "{interop}", "probe", "{pty}"]
