@@ -188,6 +188,86 @@ struct ServerTests {
         #expect(server.wait(timeout: 20).status == 0)
     }
 
+    @Test func sighupStartsNewListenersAndEndsRemovedOnes() throws {
+        let h = try ChapdHarness(secrets: Self.secrets)
+        defer { h.remove() }
+        let a = h.directory.appendingPathComponent("a.sock").path
+        let b = h.directory.appendingPathComponent("b.sock").path
+        let conf = h.directory.appendingPathComponent("chapd.conf").path
+        // The server's own words from OPTIONSDIR/chapd.conf, as a packaged server keeps them.
+        try "listen unix:\(a)\nremote-pool 10.64.0.0/24\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        let control = h.directory.appendingPathComponent("control").path
+        let server = try h.launch(["serve", "control-socket", control, "name", "server", "auth", "require-chap", "10.0.0.1:"]
+                                  + h.baseOptions(), tag: "server")
+        defer { server.signal(SIGKILL) }
+        #expect(server.waitForLog("serving unix:\(a)", timeout: 20), "\(server.log)")
+        let fd1 = try ServerSupport.connect(unixPath: a)
+        defer { close(fd1) }
+        let first = try Self.peer(h, "user1", password: "secret-1", fd: fd1)
+        #expect(first.waitForLog("local  IP address 10.64.0.1", timeout: 30), "\(first.log)")
+        #expect(server.log.contains("[unix] Peer user1 authenticated with CHAP"), "\(server.log)")
+
+        try "listen unix:\(b)\nremote-pool 10.64.0.0/24\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
+        #expect(server.waitForLog("Stopped listening on unix:\(a)", timeout: 10), "\(server.log)")
+        #expect(server.log.contains("Listening on unix:\(b)"))
+        // The removed listener's link ends politely; the new listener serves.
+        let o = first.wait(timeout: 20)
+        #expect(o.log.contains("rcvd [LCP TermReq"), "\(o)")
+        #expect(o.log.contains("Listener removed"), "\(o)")
+        let fd2 = try ServerSupport.connect(unixPath: b)
+        defer { close(fd2) }
+        let second = try Self.peer(h, "user2", password: "secret-2", fd: fd2)
+        #expect(second.waitForLog("local  IP address 10.64.0.2", timeout: 30), "\(second.log)")
+        #expect(try serverStat(control).secretsReloads == 1)
+        server.signal(SIGTERM)
+        #expect(server.wait(timeout: 20).status == 0)
+    }
+
+    /// One peer floods garbage as fast as loopback carries it; with a small input budget its
+    /// reads pause each second, and ten honest peers still authenticate in the meantime.
+    @Test func aFloodingLinkSpendsOnlyItsOwnBudget() throws {
+        let h = try ChapdHarness(secrets: Self.secrets)
+        defer { h.remove() }
+        let port = try ServerSupport.freePort()
+        let control = h.directory.appendingPathComponent("control").path
+        var options = h.baseOptions()
+        options.removeAll { $0 == "debug" }  // ten thousand "discarded" lines would be the test's own cost
+        let server = try h.launch(["serve", "listen", "tcp:127.0.0.1:\(port)", "link-input-limit", "65536", "control-socket", control,
+                                   "name", "server", "auth", "require-chap", "remote-pool", "10.64.0.0/24", "10.0.0.1:"]
+                                  + options, tag: "server")
+        defer { server.signal(SIGKILL) }
+        #expect(server.waitForLog("serving", timeout: 20), "\(server.log)")
+        let flood = try ServerSupport.connect(port: port)
+        defer { close(flood) }
+        let stop = FloodFlag()
+        let flooder = Thread {
+            var junk = [UInt8](repeating: 0x41, count: 65536)
+            for i in stride(from: 0, to: junk.count, by: 97) { junk[i] = 0x7e }
+            while !stop.isSet {
+                if junk.withUnsafeBytes({ write(flood, $0.baseAddress, $0.count) }) < 0 && errno != EINTR { break }
+            }
+        }
+        flooder.start()
+        defer { stop.set() }
+        usleep(500_000)
+        var fds: [CInt] = []
+        defer { fds.forEach { close($0) } }
+        var peers: [ChapdHarness.Running] = []
+        for i in 1...10 {
+            let fd = try ServerSupport.connect(port: port)
+            fds.append(fd)
+            peers.append(try Self.peer(h, "user\(i)", password: "secret-\(i)", fd: fd))
+        }
+        for p in peers { #expect(p.waitForLog("local  IP address 10.64.0.", timeout: 30), "\(p.log)") }
+        let stat = try serverStat(control)
+        #expect((stat.framesDropped["input-paused"] ?? 0) >= 1, "\(stat)")
+        #expect((stat.framesDropped["too-short"] ?? 0) + (stat.framesDropped["bad-fcs"] ?? 0) + (stat.framesDropped["bad-header"] ?? 0) >= 1, "\(stat)")
+        stop.set()
+        server.signal(SIGTERM)
+        #expect(server.wait(timeout: 30).status == 0)
+    }
+
     @Test func chapctlSaysWhenChapdIsNotRunning() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-chapd-\(UUID().uuidString)").path
         let r = try ServerSupport.chapctl(["show", "sessions", "--socket", path])
@@ -195,4 +275,12 @@ struct ServerTests {
         #expect(r.stderr == "chapctl: chapd is not running (no control socket at \(path))\n")
     }
 }
+}
+
+/// Tells the flooding thread to stop.
+final class FloodFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
 }
