@@ -153,7 +153,9 @@ struct ServerTests {
         defer { h.remove() }
         let port = try ServerSupport.freePort()
         let control = h.directory.appendingPathComponent("control").path
+        let captures = h.directory.appendingPathComponent("link-%i.pcap").path
         let server = try h.launch(["serve", "listen", "tcp:127.0.0.1:\(port)", "max-links", "2", "control-socket", control,
+                                   "record", captures,
                                    "name", "server", "auth", "require-chap", "remote-pool", "10.64.0.0/30",
                                    "10.0.0.1:"] + h.baseOptions(), tag: "server")
         defer { server.signal(SIGKILL) }
@@ -184,6 +186,12 @@ struct ServerTests {
         usleep(300_000)
         let later: ServerStat? = try serverStat(control)
         #expect(later?.poolFree == 2, "\(String(describing: later))")
+        // `record` with %i: one capture per link, readable by its owner only.
+        for id in 1...2 {
+            let path = captures.replacingOccurrences(of: "%i", with: String(id))
+            let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? nil
+            #expect(mode == 0o600, "\(path)")
+        }
         server.signal(SIGTERM)
         #expect(server.wait(timeout: 20).status == 0)
     }
@@ -266,6 +274,63 @@ struct ServerTests {
         stop.set()
         server.signal(SIGTERM)
         #expect(server.wait(timeout: 30).status == 0)
+    }
+
+    /// Each link gets its own TUN interface: the server in one namespace, two peers each in
+    /// their own, joined over a unix listener (a filesystem path crosses namespaces); each
+    /// peer pings the server's shared local address through its own link, and the ip-up hook
+    /// sees that link's facts.
+    @Test func eachLinkHasItsOwnInterface() throws {
+        try NetworkNamespace.requirePrivileges()
+        let h = try ChapdHarness(secrets: Self.secrets)
+        defer { h.remove() }
+        let nsServer = try NetworkNamespace("serve")
+        let nsPeers = [try NetworkNamespace("peer1"), try NetworkNamespace("peer2")]
+        let hookOut = h.directory.appendingPathComponent("ip-up.out").path
+        let hook = h.directory.appendingPathComponent("ip-up").path
+        try "#!/bin/sh\necho \"$IFNAME $DEVICE $PEERNAME $IPREMOTE\" >> \(hookOut)\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        chmod(hook, 0o755)
+        let socketPath = h.directory.appendingPathComponent("ppp.sock").path
+        let control = h.directory.appendingPathComponent("control").path
+        let withDataPlane = h.baseOptions().filter { $0 != "nodataplane" }
+        let server = try h.launch(["serve", "listen", "unix:\(socketPath)", "control-socket", control, "name", "server", "auth",
+                                   "require-chap", "remote-pool", "10.64.0.0/24", "10.0.0.1:"] + withDataPlane,
+                                  tag: "server", prefix: nsServer.exec)
+        defer { server.signal(SIGKILL) }
+        #expect(server.waitForLog("serving", timeout: 20), "\(server.log)")
+        var fds: [CInt] = []
+        defer { fds.forEach { close($0) } }
+        var peers: [ChapdHarness.Running] = []
+        for (i, ns) in nsPeers.enumerated() {
+            let fd = try ServerSupport.connect(unixPath: socketPath)
+            fds.append(fd)
+            peers.append(try h.launch(["notty", "name", "user\(i + 1)", "user", "user\(i + 1)", "remotename", "server", "noauth",
+                                       "noipdefault", "password", "secret-\(i + 1)"] + withDataPlane,
+                                      tag: "user\(i + 1)", stdin: fd, stdout: fd, prefix: ns.exec))
+            // One at a time, so the pool's order is the peers' order.
+            #expect(peers[i].waitForLog("local  IP address 10.64.0.\(i + 1)", timeout: 30), "\(peers[i].log)")
+        }
+        #expect(server.waitForLog("Using interface chapd1", timeout: 5), "\(server.log)")
+        for ns in nsPeers {
+            let ping = try ns.run(["ping", "-c", "3", "-i", "0.2", "-W", "5", "10.0.0.1"], check: false)
+            #expect(ping.status == 0, "\(ping.output)")
+            #expect(ping.output.contains("3 received"), "\(ping.output)")
+        }
+        let links = try nsServer.run(["ip", "-o", "-4", "addr", "show"]).output
+        #expect(links.contains("inet 10.0.0.1 peer 10.64.0.1/32"), "\(links)")
+        #expect(links.contains("inet 10.0.0.1 peer 10.64.0.2/32"), "\(links)")
+        let rows = try sessions(control)
+        #expect(Set(rows.compactMap(\.interface)) == ["chapd0", "chapd1"], "\(rows)")
+        #expect(rows.allSatisfy { $0.octetsIn > 0 && $0.packetsOut > 0 }, "\(rows)")
+        server.signal(SIGTERM)
+        #expect(server.wait(timeout: 30).status == 0)
+        let hooks = (try? String(contentsOfFile: hookOut, encoding: .utf8)) ?? ""
+        // The peers share the options directory and run the hook too (DEVICE notty); the server's lines:
+        #expect(hooks.split(separator: "\n").filter { $0.contains(" unix ") }.sorted()
+                == ["chapd0 unix user1 10.64.0.1", "chapd1 unix user2 10.64.0.2"], "\(hooks)")
+        // The interfaces went with their links.
+        let after = try nsServer.run(["ip", "-o", "link", "show"]).output
+        #expect(!after.contains("chapd"), "\(after)")
     }
 
     @Test func chapctlSaysWhenChapdIsNotRunning() throws {
