@@ -70,7 +70,7 @@ public final class RADIUSClientTransport: Sendable {
             return (c, map)
         }.flatMap { (resolved, map) in
             for s in resolved.authServers where !s.requireMessageAuthenticator {
-                log(.warning, "RADIUS server \(s.address): Access replies without a Message-Authenticator are accepted "
+                log(.warning, "server \(s.address): Access replies without a Message-Authenticator are accepted "
                     + "(BlastRADIUS); once it runs FreeRADIUS 3.2.5 or later, add require-message-authenticator to its servers line")
             }
             let handler = Handler(machine: RADIUSClient(configuration: resolved, randomAuthenticator: randomAuthenticator), addresses: map, log: log)
