@@ -11,7 +11,7 @@ struct Load: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chapd-bench load",
         abstract: "Drive many peer-side PPP sessions (LCP, CHAP-MD5, IPCP) against a PPP server over TCP or a unix socket.",
-        subcommands: [Handshakes.self, Hold.self])
+        subcommands: [Handshakes.self, Hold.self, Respond.self])
 }
 
 struct LoadOptions: ParsableArguments {
@@ -33,6 +33,10 @@ struct LoadOptions: ParsableArguments {
     func target() throws -> LoadTarget {
         if let unix { return .unix(path: unix) }
         guard let connect else { throw ValidationError("give --connect tcp:HOST:PORT or --unix PATH") }
+        return try Self.parseTarget(connect)
+    }
+
+    static func parseTarget(_ connect: String) throws -> LoadTarget {
         if connect.hasPrefix("unix:") { return .unix(path: String(connect.dropFirst(5))) }
         guard connect.hasPrefix("tcp:"), let colon = connect.lastIndex(of: ":"),
               let port = Int(connect[connect.index(after: colon)...]), colon > connect.index(connect.startIndex, offsetBy: 3)

@@ -27,9 +27,9 @@ protocol LoadPeerDelegate: AnyObject {
     func ended(_ peer: LoadPeer, failure: LoadFailure?, lostWhileUp: Bool, termAckTimedOut: Bool)
 }
 
-/// One peer-side PPP session over one socket: PPPCore's LinkSession configured as the
-/// authenticated side (CHAP-MD5 with a password, IPCP asking 0.0.0.0 so the server assigns
-/// the address), async HDLC by PPPFraming. Sans-IO session, NIO edge, as chapd's LinkDriver.
+/// One PPP session over one socket: PPPCore's LinkSession, async HDLC by PPPFraming; a
+/// sans-IO session under an NIO edge, as chapd's LinkDriver. The generator's sessions are the
+/// authenticated side (`configuration(_:)`); `chapd-bench load respond` runs the other side.
 final class LoadPeer: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -40,7 +40,8 @@ final class LoadPeer: ChannelInboundHandler {
         var echoInterval: Duration?
         /// Handshake mode: Terminate-Request as soon as IPCP opens.
         var closeWhenUp: Bool
-        var handshakeTimeout: TimeAmount = .seconds(10)
+        /// Longest time from connect to IPCP Opened; nil: no limit (the responder).
+        var handshakeTimeout: TimeAmount? = .seconds(10)
         /// Longest wait for the server's Terminate-Ack after our Terminate-Request.
         var termAckTimeout: TimeAmount = .seconds(3)
     }
@@ -81,9 +82,10 @@ final class LoadPeer: ChannelInboundHandler {
     private var reported = false
     private var failure: LoadFailure?
 
-    init(configuration: LinkConfiguration, settings: Settings, delegate: any LoadPeerDelegate, started: NIODeadline) {
-        // Secrets are never consulted: the password is in the peer configuration.
-        session = LinkSession(configuration: configuration, secrets: nil)
+    /// `secrets`: nil on the generator's side, whose password is in the peer configuration.
+    init(configuration: LinkConfiguration, secrets: (any SecretLookup)? = nil, settings: Settings,
+         delegate: (any LoadPeerDelegate)?, started: NIODeadline) {
+        session = LinkSession(configuration: configuration, secrets: secrets)
         self.settings = settings
         self.delegate = delegate
         self.started = started
@@ -116,10 +118,12 @@ final class LoadPeer: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.context = context
-        guardTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: started + settings.handshakeTimeout) { [self] in
-            guard !up else { return }
-            failure = .timeout
-            self.context?.close(promise: nil)
+        if let limit = settings.handshakeTimeout {
+            guardTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: started + limit) { [self] in
+                guard !up else { return }
+                failure = .timeout
+                self.context?.close(promise: nil)
+            }
         }
         perform(session.lowerUp(now: now))
     }

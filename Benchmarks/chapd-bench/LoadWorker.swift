@@ -104,7 +104,7 @@ final class LoadWorker: LoadPeerDelegate {
         live[ObjectIdentifier(peer)] = peer
         let bound = NIOLoopBound(peer, eventLoop: loop)
         var bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(settings.handshakeTimeout)
+            .connectTimeout(settings.handshakeTimeout ?? .seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture(withResultOf: { try channel.pipeline.syncOperations.addHandler(bound.value) })
             }
