@@ -75,12 +75,12 @@ struct Handshakes: ParsableCommand {
             .handshakes(total: share(total, index, count), concurrency: max(1, share(concurrency, index, count)))
         }
         var lastPrint = clockStart
-        run.waitUntilDone { counters in
+        let end = run.waitUntilDone { counters in
             guard NIODeadline.now() - lastPrint >= .seconds(5) else { return }
             lastPrint = .now()
             progress("handshakes: \(counters.completed) completed, \(counters.failed) failed, \(counters.launched - counters.completed - counters.failed) in flight")
         }
-        let wall = seconds(NIODeadline.now() - clockStart)
+        let wall = seconds(end - clockStart)
         let cpu = cpuSeconds() - cpuStart
         run.shutdown()
         let c = run.counters.withLockedValue { $0 }
@@ -170,8 +170,7 @@ struct Hold: ParsableCommand {
         let afterHold = run.counters.withLockedValue { $0 }
         let rssAfterHold = pid.flatMap(residentKiB)
         run.closeAll()
-        run.waitUntilDone { _ in }
-        let wall = seconds(NIODeadline.now() - clockStart)
+        let wall = seconds(run.waitUntilDone { _ in } - clockStart)
         let cpu = cpuSeconds() - cpuStart
         run.shutdown()
         let c = run.counters.withLockedValue { $0 }
@@ -253,12 +252,16 @@ final class LoadRun: Sendable {
     }
 
     /// Blocks until every worker is done, calling `tick` with the counters about every 100 ms.
-    func waitUntilDone(_ tick: (LoadCounters) -> Void) {
-        guard let future = finished.withLockedValue({ $0 }) else { return }
-        let done = NIOLockedValueBox(false)
-        future.whenComplete { _ in done.withLockedValue { $0 = true } }
-        while !done.withLockedValue({ $0 }) {
-            usleep(100_000)
+    /// Returns when the last session ended (not when this thread noticed: polling adds up to
+    /// 100 ms, which would skew short runs).
+    @discardableResult
+    func waitUntilDone(_ tick: (LoadCounters) -> Void) -> NIODeadline {
+        guard let future = finished.withLockedValue({ $0 }) else { return .now() }
+        let done = NIOLockedValueBox<NIODeadline?>(nil)
+        future.whenComplete { _ in done.withLockedValue { $0 = .now() } }
+        while true {
+            if let end = done.withLockedValue({ $0 }) { return end }
+            usleep(10_000)
             tick(counters.withLockedValue { $0 })
         }
     }
@@ -359,7 +362,7 @@ private func emit(_ report: LoadReport, json: Bool, _ summary: ((String) -> Void
     summary { json ? progress($0) : print($0) }
     guard json else { return }
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     encoder.keyEncodingStrategy = .convertToSnakeCase
     if let data = try? encoder.encode(report) {
         print(String(decoding: data, as: UTF8.self))

@@ -10,16 +10,19 @@
 # generator's own CPU, memory per held link, and a no-leak check of the server's RSS.
 # Every count can be set by the environment variables below. The generator shares the
 # machine's cores with the server under test, so figures are only comparable within a run.
-# SKIP_BUILD=1 uses the existing release binaries; SKIP_BASELINE=1 / SKIP_SERVER=1 skip a part.
+# SKIP_BUILD=1 uses the existing release binaries; SKIP_BASELINE=1 / SKIP_SERVER=1 /
+# SKIP_CEILING=1 skip a part. The ceiling part runs the generator against its own in-process
+# responder (`chapd-bench load respond`): the most it can drive here, so a server figure
+# close to it measures the generator, not the server.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-    defaults=(2000 100 1000 10 1000 5000 300 20 50 5)
+    defaults=(2000 100 1000 10 1000 5000 300 20 50 5 5000)
 else
-    defaults=(50000 200 10000 60 10000 200000 2000 50 200 20)
+    defaults=(50000 200 10000 60 10000 200000 2000 50 200 20 20000)
 fi
 SERVER_HANDSHAKES=${SERVER_HANDSHAKES:-${defaults[0]}}
 SERVER_CONCURRENCY=${SERVER_CONCURRENCY:-${defaults[1]}}
@@ -31,9 +34,11 @@ BASE_HANDSHAKES=${BASE_HANDSHAKES:-${defaults[6]}}
 BASE_CONCURRENCY=${BASE_CONCURRENCY:-${defaults[7]}}
 BASE_HOLD_LINKS=${BASE_HOLD_LINKS:-${defaults[8]}}
 BASE_HOLD_SECONDS=${BASE_HOLD_SECONDS:-${defaults[9]}}
+CEILING_HANDSHAKES=${CEILING_HANDSHAKES:-${defaults[10]}}
 THREADS=${THREADS:-1}
 SERVER_PORT=${SERVER_PORT:-24461}
 BASE_PORT=${BASE_PORT:-24462}
+CEILING_PORT=${CEILING_PORT:-24463}
 ECHO_INTERVAL=${ECHO_INTERVAL:-30}
 ECHO_FAILURE=${ECHO_FAILURE:-4}
 PEER=loaduser
@@ -246,9 +251,33 @@ if [[ "${SKIP_SERVER:-0}" != 1 ]]; then
         "growth $((rss_total - rss_first)) KiB = $(DIGITS=1 calc 'x1*1024/x2' "$((rss_total - rss_first))" "$((LEAK_TOTAL - LEAK_FIRST))") bytes per handshake ($failed failed)"
 fi
 
+# ---------------------------------------------------------------- (c) the generator's ceiling
+CEIL_HS=""; CEIL_CPU=""
+if [[ "${SKIP_CEILING:-0}" != 1 ]]; then
+    say ""
+    say "(c) the generator's ceiling: chapd-bench load respond (in-process authenticator) on tcp:127.0.0.1:$CEILING_PORT"
+    "$BENCH" load respond --listen tcp:127.0.0.1:"$CEILING_PORT" --user "$PEER" --password "$PEER_SECRET" \
+        > "$WORK/respond.log" 2>&1 &
+    RESPOND_PID=$!
+    STARTED+=("$RESPOND_PID")
+    wait_port "$CEILING_PORT" 10 "$RESPOND_PID" || { say "responder did not start"; cat "$WORK/respond.log"; exit 1; }
+    say "  handshakes: $CEILING_HANDSHAKES at concurrency $SERVER_CONCURRENCY"
+    load handshakes "$WORK/ceiling.json" --connect tcp:127.0.0.1:"$CEILING_PORT" \
+        --total "$CEILING_HANDSHAKES" --concurrency "$SERVER_CONCURRENCY"
+    CEIL_HS=$(jget "$WORK/ceiling.json" .handshakes_per_second)
+    CEIL_CPU=$(jget "$WORK/ceiling.json" .cpu_percent_of_one_core)
+    kill "$RESPOND_PID" 2>/dev/null || true
+    wait "$RESPOND_PID" 2>/dev/null || true
+fi
+
 # ---------------------------------------------------------------- side by side
+one() { DIGITS=${2:-1} calc 'x1' "$1"; }
 say ""
 say "summary (same machine, same generator, one run):"
-say "  handshakes/s: chapd serve ${SERVER_HS:-n/a}, socat + chapd per connection ${BASE_HS:-n/a}, ratio $(DIGITS=1 calc 'x1/x2' "$SERVER_HS" "$BASE_HS")x"
-SERVER_MIB=$( [[ -n "$SERVER_KIB" ]] && DIGITS=3 calc 'x1/1024' "$SERVER_KIB" || echo "")
-say "  memory per held link: chapd serve ${SERVER_MIB:-n/a} MiB (RSS growth / links), socat baseline ${BASE_MIB_RSS:-n/a} MiB VmRSS (${BASE_MIB_PSS:-n/a} MiB Pss) per chapd, ratio (Pss) $(DIGITS=0 calc 'x1/x2' "$BASE_MIB_PSS" "$SERVER_MIB")x"
+say "  handshakes/s: chapd serve $(one "$SERVER_HS"), socat + chapd per connection $(one "$BASE_HS")," \
+    "ratio $(DIGITS=1 calc 'x1/x2' "$SERVER_HS" "$BASE_HS")x"
+SERVER_MIB=$(DIGITS=3 calc 'x1/1024' "$SERVER_KIB")
+say "  memory per held link: chapd serve $SERVER_MIB MiB (VmRSS growth / links), socat baseline" \
+    "${BASE_MIB_PSS:-n/a} MiB Pss (${BASE_MIB_RSS:-n/a} MiB VmRSS) per chapd, ratio $(DIGITS=0 calc 'x1/x2' "$BASE_MIB_PSS" "$SERVER_MIB")x (Pss)"
+say "  generator ceiling (against its in-process responder): $(one "$CEIL_HS") handshakes/s," \
+    "generator at $(one "$CEIL_CPU") % of one core"
