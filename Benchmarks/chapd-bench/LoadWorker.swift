@@ -128,6 +128,8 @@ final class LoadWorker: LoadPeerDelegate {
             $0.up += 1
             $0.timeToNetwork.append(timeToNetwork.nanoseconds)
         }
+        // Came up after closeAll (it was still connecting then): it ends too.
+        if closing { peer.close() }
         launchWhileRoom()
     }
 

@@ -101,11 +101,16 @@ echo "10.0.0.1:10.64.0.2" > "$OPTS/baseline-addresses"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 say "open-file limit $(ulimit -n); $(nproc) cores; generator threads $THREADS; counts: server ${SERVER_HANDSHAKES} handshakes at ${SERVER_CONCURRENCY}, hold ${HOLD_LINKS} x ${HOLD_SECONDS} s, leak ${LEAK_FIRST} vs ${LEAK_TOTAL}; baseline ${BASE_HANDSHAKES} at ${BASE_CONCURRENCY}, hold ${BASE_HOLD_LINKS} x ${BASE_HOLD_SECONDS} s"
 
-wait_port() { # PORT SECONDS PID: until something accepts on 127.0.0.1:PORT (or PID dies)
+wait_port() { # PORT SECONDS PID: until something listens on 127.0.0.1:PORT (or PID dies)
     local deadline=$((SECONDS + $2))
     while ((SECONDS < deadline)); do
         kill -0 "$3" 2>/dev/null || return 1
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        # ss looks without connecting: a probe connection would be a link to the server.
+        if have ss; then
+            [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]] && return 0
+        else
+            (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        fi
         sleep 0.1
     done
     return 1
@@ -272,12 +277,13 @@ fi
 
 # ---------------------------------------------------------------- side by side
 one() { DIGITS=${2:-1} calc 'x1' "$1"; }
+ratio() { local r; r=$(DIGITS=$3 calc 'x1/x2' "$1" "$2"); [[ "$r" == n/a ]] && echo n/a || echo "${r}x"; }
 say ""
 say "summary (same machine, same generator, one run):"
 say "  handshakes/s: chapd serve $(one "$SERVER_HS"), socat + chapd per connection $(one "$BASE_HS")," \
-    "ratio $(DIGITS=1 calc 'x1/x2' "$SERVER_HS" "$BASE_HS")x"
+    "ratio $(ratio "$SERVER_HS" "$BASE_HS" 1)"
 SERVER_MIB=$(DIGITS=3 calc 'x1/1024' "$SERVER_KIB")
 say "  memory per held link: chapd serve $SERVER_MIB MiB (VmRSS growth / links), socat baseline" \
-    "${BASE_MIB_PSS:-n/a} MiB Pss (${BASE_MIB_RSS:-n/a} MiB VmRSS) per chapd, ratio $(DIGITS=0 calc 'x1/x2' "$BASE_MIB_PSS" "$SERVER_MIB")x (Pss)"
+    "${BASE_MIB_PSS:-n/a} MiB Pss (${BASE_MIB_RSS:-n/a} MiB VmRSS) per chapd, ratio $(ratio "$BASE_MIB_PSS" "$SERVER_MIB" 0) (Pss)"
 say "  generator ceiling (against its in-process responder): $(one "$CEIL_HS") handshakes/s," \
     "generator at $(one "$CEIL_CPU") % of one core"
