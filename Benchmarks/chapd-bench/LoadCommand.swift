@@ -62,12 +62,15 @@ struct Handshakes: ParsableCommand {
     var total: Int = 50_000
     @Option(help: "Sessions in flight at once.")
     var concurrency: Int = 200
+    @Option(help: "The server's pid: report its CPU time over the run (its own and its reaped children's, so a forking server counts too).")
+    var pid: Int32?
 
     func run() throws {
         let target = try options.target()
         let files = raiseFileLimit()
         let run = LoadRun(threads: options.threads, target: target,
                           settings: options.settings(closeWhenUp: true, echoInterval: nil))
+        let serverCPUStart = pid.flatMap(processCPUSeconds)
         let cpuStart = cpuSeconds()
         let clockStart = NIODeadline.now()
         let (total, concurrency) = (self.total, self.concurrency)
@@ -82,6 +85,7 @@ struct Handshakes: ParsableCommand {
         }
         let wall = seconds(end - clockStart)
         let cpu = cpuSeconds() - cpuStart
+        let serverCPUEnd = pid.flatMap(processCPUSeconds)
         run.shutdown()
         let c = run.counters.withLockedValue { $0 }
         let latency = Percentiles(c.timeToNetwork)
@@ -99,6 +103,11 @@ struct Handshakes: ParsableCommand {
         report.cpuSeconds = cpu
         report.cpuPercentOfOneCore = 100 * cpu / wall
         report.fileLimit = files
+        if let pid, let before = serverCPUStart, let after = serverCPUEnd {
+            report.serverPid = pid
+            report.serverCpuSeconds = after - before
+            if c.completed > 0 { report.serverCpuMsPerHandshake = 1000 * (after - before) / Double(c.completed) }
+        }
         emit(report, json: options.json) { line in
             line("handshakes against \(target) (\(options.threads) generator thread(s), \(concurrency) in flight):")
             line("  completed \(c.completed) of \(total), failed \(c.failed)\(failureText(c.failures))")
@@ -106,6 +115,10 @@ struct Handshakes: ParsableCommand {
             line("  time to network (connect start to IPCP Opened): \(latency.text)")
             if c.termAckTimeouts > 0 { line("  Terminate-Ack not received within 3 s: \(c.termAckTimeouts)") }
             line("  generator CPU \(fixed(cpu, 2)) s (user+sys), \(fixed(report.cpuPercentOfOneCore ?? 0, 1)) % of one core")
+            if let pid, let server = report.serverCpuSeconds {
+                line("  server pid \(pid) CPU \(fixed(server, 2)) s (user+sys, with reaped children), "
+                    + "\(fixed(report.serverCpuMsPerHandshake ?? 0, 3)) ms per completed handshake")
+            }
         }
     }
 }
@@ -157,6 +170,7 @@ struct Hold: ParsableCommand {
         // bench.sh waits for this line to sample the processes while everything is up.
         progress("all up: \(upAtStart) links up (\(established) established) after \(fixed(rampSeconds, 1)) s; holding \(hold) s")
 
+        let serverCPUHoldStart = pid.flatMap(processCPUSeconds)
         let holdStart = NIODeadline.now()
         lastPrint = holdStart
         while NIODeadline.now() - holdStart < .seconds(Int64(hold)) {
@@ -169,6 +183,7 @@ struct Hold: ParsableCommand {
         }
         let afterHold = run.counters.withLockedValue { $0 }
         let rssAfterHold = pid.flatMap(residentKiB)
+        let serverCPUHoldEnd = pid.flatMap(processCPUSeconds)
         run.closeAll()
         let wall = seconds(run.waitUntilDone { _ in } - clockStart)
         let cpu = cpuSeconds() - cpuStart
@@ -195,6 +210,9 @@ struct Hold: ParsableCommand {
             report.serverRssIdleKib = rssIdle
             report.serverRssAllUpKib = rssAllUp
             report.serverRssAfterHoldKib = rssAfterHold
+            if let before = serverCPUHoldStart, let after = serverCPUHoldEnd {
+                report.serverCpuSeconds = after - before
+            }
             if let idle = rssIdle, let up = rssAllUp, established > 0 {
                 report.serverKibPerLink = Double(up - idle) / Double(established)
             }
@@ -209,6 +227,9 @@ struct Hold: ParsableCommand {
             if let pid {
                 func kib(_ value: Int?) -> String { value.map { "\($0) KiB" } ?? "unavailable" }
                 line("  server pid \(pid) VmRSS: idle \(kib(rssIdle)), all up \(kib(rssAllUp)), after hold \(kib(rssAfterHold))")
+                if let server = report.serverCpuSeconds {
+                    line("  server CPU during the hold: \(fixed(server, 2)) s (\(fixed(100 * server / Double(max(1, hold)), 1)) % of one core)")
+                }
                 if let perLink = report.serverKibPerLink {
                     line("  server (RSS all up - RSS idle) / links: \(fixed(perLink, 1)) KiB per link")
                 }
@@ -305,6 +326,9 @@ struct LoadReport: Encodable {
     var serverRssAllUpKib: Int?
     var serverRssAfterHoldKib: Int?
     var serverKibPerLink: Double?
+    /// Handshakes: over the run; hold: over the hold only.
+    var serverCpuSeconds: Double?
+    var serverCpuMsPerHandshake: Double?
 
     init(mode: String, target: String, threads: Int) {
         self.mode = mode
@@ -400,6 +424,18 @@ private func raiseFileLimit() -> FileLimit {
         if setrlimit(resource, &limit) != 0 { getrlimit(resource, &limit) }
     }
     return FileLimit(soft: UInt64(limit.rlim_cur), hard: UInt64(limit.rlim_max))
+}
+
+/// utime + stime + cutime + cstime of a process (/proc/PID/stat), seconds; the children's
+/// part covers a forking server (socat's per-connection chapd) once they are reaped.
+func processCPUSeconds(_ pid: Int32) -> Double? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return nil }
+    // Fields after the command name, from field 3 (state): utime is field 14.
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 14 else { return nil }
+    let ticks = (11...14).compactMap { Double(fields[$0]) }.reduce(0, +)
+    return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 /// VmRSS of a process in KiB, nil when it is gone.

@@ -135,32 +135,30 @@ hold_start() { # OUTFILE ARGS...
     done
 }
 
-descendants() { # PID: every descendant's pid
-    local child
-    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
-        echo "$child"
-        descendants "$child"
-    done
+descendants() { # PID: every descendant's pid, from one process-table snapshot
+    ps -e -o pid=,ppid= | awk -v root="$1" '
+        { parent[$1] = $2 }
+        END { for (p in parent) { q = p; while ((q in parent) && q != root && q > 1) q = parent[q]; if (q == root && p != root) print p } }'
 }
 
-# KiB summed over PIDS of /proc/PID/status VmRSS (shared library pages counted once per
-# process) and of smaps_rollup Pss (shared pages divided among the processes sharing them).
-sum_memory() { # NAME PIDS...: prints "COUNT RSS_KIB PSS_KIB" for the pids whose comm is NAME
-    local name=$1 count=0 rss=0 pss=0 pid; shift
+# KiB summed over the pids whose comm is NAME: /proc/PID/status VmRSS (shared library pages
+# counted once per process) and smaps_rollup Pss (shared pages divided among their sharers).
+sum_memory() { # NAME PIDS...: prints "COUNT RSS_KIB PSS_KIB"
+    local name=$1 pid mine=(); shift
     for pid in "$@"; do
-        [[ "$(cat /proc/"$pid"/comm 2>/dev/null)" == "$name" ]] || continue
-        local r p
-        r=$(awk '/^VmRSS:/ { print $2 }' /proc/"$pid"/status 2>/dev/null) || continue
-        p=$(awk '/^Pss:/ { print $2 }' /proc/"$pid"/smaps_rollup 2>/dev/null) || p=0
-        count=$((count + 1)); rss=$((rss + ${r:-0})); pss=$((pss + ${p:-0}))
+        [[ "$(cat /proc/"$pid"/comm 2>/dev/null)" == "$name" ]] && mine+=("$pid")
     done
-    echo "$count $rss $pss"
+    ((${#mine[@]} > 0)) || { echo "0 0 0"; return; }
+    local rss pss
+    rss=$(cd /proc && awk '/^VmRSS:/ { s += $2 } END { print s + 0 }' "${mine[@]/%//status}" 2>/dev/null)
+    pss=$(cd /proc && awk '/^Pss:/ { s += $2 } END { print s + 0 }' "${mine[@]/%//smaps_rollup}" 2>/dev/null)
+    echo "${#mine[@]} $rss $pss"
 }
 
 rss_of() { awk '/^VmRSS:/ { print $2 }' /proc/"$1"/status 2>/dev/null; }
 
 # ---------------------------------------------------------------- (b) baseline: socat + chapd
-BASE_HS=""; BASE_MIB_RSS=""; BASE_MIB_PSS=""
+BASE_HS=""; BASE_MIB_RSS=""; BASE_MIB_PSS=""; BASE_CPU_MS=""
 if [[ "${SKIP_BASELINE:-0}" != 1 ]]; then
     if ! have socat && [[ $(id -u) == 0 ]] && have apt-get; then
         say "installing socat ..."
@@ -182,8 +180,9 @@ if [[ "${SKIP_BASELINE:-0}" != 1 ]]; then
 
         say "  handshakes: $BASE_HANDSHAKES at concurrency $BASE_CONCURRENCY"
         load handshakes "$WORK/base-hs.json" --connect tcp:127.0.0.1:"$BASE_PORT" \
-            --total "$BASE_HANDSHAKES" --concurrency "$BASE_CONCURRENCY"
+            --total "$BASE_HANDSHAKES" --concurrency "$BASE_CONCURRENCY" --pid "$SOCAT_PID"
         BASE_HS=$(jget "$WORK/base-hs.json" .handshakes_per_second)
+        BASE_CPU_MS=$(jget "$WORK/base-hs.json" .server_cpu_ms_per_handshake)
 
         say "  hold: $BASE_HOLD_LINKS links for $BASE_HOLD_SECONDS s"
         hold_start "$WORK/base-hold.json" --connect tcp:127.0.0.1:"$BASE_PORT" \
@@ -191,6 +190,8 @@ if [[ "${SKIP_BASELINE:-0}" != 1 ]]; then
         mapfile -t tree < <(descendants "$SOCAT_PID")
         read -r n_chapd rss_chapd pss_chapd < <(sum_memory chapd "${tree[@]}")
         read -r n_socat rss_socat pss_socat < <(sum_memory socat "${tree[@]}")
+        kill -0 "$HOLD_PID" 2>/dev/null && ! grep -q '^hold against' "$WORK/base-hold.json.log" \
+            || say "    warning: the hold ended while memory was being sampled; raise BASE_HOLD_SECONDS"
         wait "$HOLD_PID" || true
         sed 's/^/    /' "$WORK/base-hold.json.log" | grep -v '^    \(ramp\|hold\):' || true
         est=$(jget "$WORK/base-hold.json" .established)
@@ -208,7 +209,7 @@ if [[ "${SKIP_BASELINE:-0}" != 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- (a) chapd serve
-SERVER_HS=""; SERVER_KIB=""
+SERVER_HS=""; SERVER_KIB=""; SERVER_CPU_MS=""
 if [[ "${SKIP_SERVER:-0}" != 1 ]]; then
     say ""
     say "(a) chapd serve listen tcp:127.0.0.1:$SERVER_PORT (one process, all links)"
@@ -232,8 +233,9 @@ if [[ "${SKIP_SERVER:-0}" != 1 ]]; then
 
     say "  handshakes: $SERVER_HANDSHAKES at concurrency $SERVER_CONCURRENCY"
     load handshakes "$WORK/server-hs.json" --connect tcp:127.0.0.1:"$SERVER_PORT" \
-        --total "$SERVER_HANDSHAKES" --concurrency "$SERVER_CONCURRENCY"
+        --total "$SERVER_HANDSHAKES" --concurrency "$SERVER_CONCURRENCY" --pid "$SERVER_PID"
     SERVER_HS=$(jget "$WORK/server-hs.json" .handshakes_per_second)
+    SERVER_CPU_MS=$(jget "$WORK/server-hs.json" .server_cpu_ms_per_handshake)
 
     say "  hold: $HOLD_LINKS links for $HOLD_SECONDS s"
     load hold "$WORK/server-hold.json" --connect tcp:127.0.0.1:"$SERVER_PORT" \
@@ -268,7 +270,7 @@ if [[ "${SKIP_CEILING:-0}" != 1 ]]; then
     wait_port "$CEILING_PORT" 10 "$RESPOND_PID" || { say "responder did not start"; cat "$WORK/respond.log"; exit 1; }
     say "  handshakes: $CEILING_HANDSHAKES at concurrency $SERVER_CONCURRENCY"
     load handshakes "$WORK/ceiling.json" --connect tcp:127.0.0.1:"$CEILING_PORT" \
-        --total "$CEILING_HANDSHAKES" --concurrency "$SERVER_CONCURRENCY"
+        --total "$CEILING_HANDSHAKES" --concurrency "$SERVER_CONCURRENCY" --pid "$RESPOND_PID"
     CEIL_HS=$(jget "$WORK/ceiling.json" .handshakes_per_second)
     CEIL_CPU=$(jget "$WORK/ceiling.json" .cpu_percent_of_one_core)
     kill "$RESPOND_PID" 2>/dev/null || true
@@ -282,6 +284,8 @@ say ""
 say "summary (same machine, same generator, one run):"
 say "  handshakes/s: chapd serve $(one "$SERVER_HS"), socat + chapd per connection $(one "$BASE_HS")," \
     "ratio $(ratio "$SERVER_HS" "$BASE_HS" 1)"
+say "  server CPU per handshake (user+sys, forked children included): chapd serve $(one "$SERVER_CPU_MS" 3) ms," \
+    "socat + chapd $(one "$BASE_CPU_MS" 3) ms, ratio $(ratio "$BASE_CPU_MS" "$SERVER_CPU_MS" 1)"
 SERVER_MIB=$(DIGITS=3 calc 'x1/1024' "$SERVER_KIB")
 say "  memory per held link: chapd serve $SERVER_MIB MiB (VmRSS growth / links), socat baseline" \
     "${BASE_MIB_PSS:-n/a} MiB Pss (${BASE_MIB_RSS:-n/a} MiB VmRSS) per chapd, ratio $(ratio "$BASE_MIB_PSS" "$SERVER_MIB" 0) (Pss)"
