@@ -45,8 +45,8 @@ PEER=loaduser
 PEER_SECRET=loadpw
 SERVER_NAME=loadserver
 
-CHAPD=$ROOT/.build/release/chapd
-BENCH=$ROOT/.build/release/chapd-bench
+CHAPD=${CHAPD:-$ROOT/.build/release/chapd}
+BENCH=${BENCH:-$ROOT/.build/release/chapd-bench}
 
 say() { printf '%s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -231,31 +231,41 @@ if [[ "${SKIP_SERVER:-0}" != 1 ]]; then
     rss_start=$(rss_of "$SERVER_PID")
     say "  server pid $SERVER_PID, VmRSS at start $rss_start KiB"
 
+    # The handshake figure is taken in the middle of the no-leak check: the server's first
+    # LEAK_FIRST handshakes, then the measured SERVER_HANDSHAKES, then the rest up to LEAK_TOTAL,
+    # with VmRSS sampled after the first stage and after the last.
+    say "  leak check, first stage: $LEAK_FIRST handshakes"
+    load handshakes "$WORK/leak1.json" --connect tcp:127.0.0.1:"$SERVER_PORT" \
+        --total "$LEAK_FIRST" --concurrency "$SERVER_CONCURRENCY" >/dev/null
+    sleep 1
+    rss_first=$(rss_of "$SERVER_PID")
+
     say "  handshakes: $SERVER_HANDSHAKES at concurrency $SERVER_CONCURRENCY"
     load handshakes "$WORK/server-hs.json" --connect tcp:127.0.0.1:"$SERVER_PORT" \
         --total "$SERVER_HANDSHAKES" --concurrency "$SERVER_CONCURRENCY" --pid "$SERVER_PID"
     SERVER_HS=$(jget "$WORK/server-hs.json" .handshakes_per_second)
     SERVER_CPU_MS=$(jget "$WORK/server-hs.json" .server_cpu_ms_per_handshake)
 
+    rest=$((LEAK_TOTAL - LEAK_FIRST - SERVER_HANDSHAKES))
+    if ((rest > 0)); then
+        say "  leak check, last stage: $rest more handshakes"
+        load handshakes "$WORK/leak2.json" --connect tcp:127.0.0.1:"$SERVER_PORT" \
+            --total "$rest" --concurrency "$SERVER_CONCURRENCY" >/dev/null
+    fi
+    sleep 1
+    rss_total=$(rss_of "$SERVER_PID")
+    done_total=$((LEAK_FIRST + SERVER_HANDSHAKES + (rest > 0 ? rest : 0)))
+    failed=0
+    for f in "$WORK"/leak1.json "$WORK"/server-hs.json "$WORK"/leak2.json; do
+        [[ -s "$f" ]] && failed=$((failed + $(jget "$f" .failed)))
+    done
+    say "    VmRSS at start $rss_start KiB; after $LEAK_FIRST handshakes $rss_first KiB; after $done_total: $rss_total KiB;" \
+        "growth $((rss_total - rss_first)) KiB = $(DIGITS=1 calc 'x1*1024/x2' "$((rss_total - rss_first))" "$((done_total - LEAK_FIRST))") bytes per handshake ($failed failed)"
+
     say "  hold: $HOLD_LINKS links for $HOLD_SECONDS s"
     load hold "$WORK/server-hold.json" --connect tcp:127.0.0.1:"$SERVER_PORT" \
         --links "$HOLD_LINKS" --hold "$HOLD_SECONDS" --pid "$SERVER_PID"
     SERVER_KIB=$(jget "$WORK/server-hold.json" .server_kib_per_link)
-
-    # No-leak check: the RSS after LEAK_FIRST handshakes against after LEAK_TOTAL (the links
-    # above have come and gone already, so allocator pools are warm in both samples).
-    say "  leak check: VmRSS after $LEAK_FIRST handshakes vs after $LEAK_TOTAL"
-    load handshakes "$WORK/leak1.json" --connect tcp:127.0.0.1:"$SERVER_PORT" \
-        --total "$LEAK_FIRST" --concurrency "$SERVER_CONCURRENCY" >/dev/null
-    sleep 1
-    rss_first=$(rss_of "$SERVER_PID")
-    load handshakes "$WORK/leak2.json" --connect tcp:127.0.0.1:"$SERVER_PORT" \
-        --total $((LEAK_TOTAL - LEAK_FIRST)) --concurrency "$SERVER_CONCURRENCY" >/dev/null
-    sleep 1
-    rss_total=$(rss_of "$SERVER_PID")
-    failed=$(( $(jget "$WORK/leak1.json" .failed) + $(jget "$WORK/leak2.json" .failed) ))
-    say "    VmRSS after $LEAK_FIRST: $rss_first KiB; after $LEAK_TOTAL: $rss_total KiB;" \
-        "growth $((rss_total - rss_first)) KiB = $(DIGITS=1 calc 'x1*1024/x2' "$((rss_total - rss_first))" "$((LEAK_TOTAL - LEAK_FIRST))") bytes per handshake ($failed failed)"
 fi
 
 # ---------------------------------------------------------------- (c) the generator's ceiling
@@ -287,7 +297,7 @@ say "  handshakes/s: chapd serve $(one "$SERVER_HS"), socat + chapd per connecti
 say "  server CPU per handshake (user+sys, forked children included): chapd serve $(one "$SERVER_CPU_MS" 3) ms," \
     "socat + chapd $(one "$BASE_CPU_MS" 3) ms, ratio $(ratio "$BASE_CPU_MS" "$SERVER_CPU_MS" 1)"
 SERVER_MIB=$(DIGITS=3 calc 'x1/1024' "$SERVER_KIB")
-say "  memory per held link: chapd serve $SERVER_MIB MiB (VmRSS growth / links), socat baseline" \
+say "  memory per held link: chapd serve $(one "$SERVER_KIB" 1) KiB = $SERVER_MIB MiB (VmRSS growth / links), socat baseline" \
     "${BASE_MIB_PSS:-n/a} MiB Pss (${BASE_MIB_RSS:-n/a} MiB VmRSS) per chapd, ratio $(ratio "$BASE_MIB_PSS" "$SERVER_MIB" 0) (Pss)"
 say "  generator ceiling (against its in-process responder): $(one "$CEIL_HS") handshakes/s," \
     "generator at $(one "$CEIL_CPU") % of one core"
