@@ -55,8 +55,8 @@ final class LoadPeer: ChannelInboundHandler {
         ipcp.acceptLocal = true
         ipcp.noIPDefault = true
         var peer = CHAPPeerConfiguration(name: settings.user, password: Secret(settings.password))
-        // Fail fast rather than after pppd's 60 s: the handshake timeout is 10 s anyway.
-        peer.timeout = .seconds(10)
+        // No later than the handshake timeout, rather than pppd's 60 s.
+        peer.timeout = settings.handshakeTimeout.map { .nanoseconds($0.nanoseconds) } ?? peer.timeout
         var configuration = LinkConfiguration(
             lcp: lcp, ipcp: ipcp, requirePeerAuthentication: false, authenticator: nil, peer: peer)
         if let interval = settings.echoInterval {
