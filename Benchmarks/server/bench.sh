@@ -4,16 +4,21 @@
 # generator (`chapd-bench load`, real PPP peers: LCP, CHAP-MD5, IPCP) over TCP loopback.
 #
 #   bash Benchmarks/server/bench.sh            # full run (several minutes)
-#   QUICK=1 bash Benchmarks/server/bench.sh    # small counts, under a minute or two
+#   QUICK=1 bash Benchmarks/server/bench.sh    # small counts, a minute or two
 #
-# Figures: handshakes/s (connect to IPCP Opened, then Terminate), time to network, the
-# generator's own CPU, memory per held link, and a no-leak check of the server's RSS.
-# Every count can be set by the environment variables below. The generator shares the
-# machine's cores with the server under test, so figures are only comparable within a run.
-# SKIP_BUILD=1 uses the existing release binaries; SKIP_BASELINE=1 / SKIP_SERVER=1 /
-# SKIP_CEILING=1 skip a part. The ceiling part runs the generator against its own in-process
+# Figures: handshakes/s (connect to IPCP Opened, then Terminate) and time to network; the
+# server's CPU per handshake (/proc/PID/stat, reaped children included, so socat's forked
+# chapds count); the generator's own CPU; memory per held link (chapd serve: VmRSS growth
+# over idle / links; baseline: VmRSS and Pss summed over the chapd processes / links, Pss
+# being the fair one, as every chapd maps the same Swift runtime); a no-leak check of the
+# server's VmRSS after LEAK_FIRST vs LEAK_TOTAL handshakes since it started.
+# The generator shares the machine's cores with the server under test, so only figures from
+# one run compare; CPU per handshake is the one least disturbed by that.
+# Counts: the variables below (QUICK=1 picks small defaults). SKIP_BUILD=1 uses the existing
+# release binaries; SKIP_BASELINE=1 / SKIP_SERVER=1 / SKIP_CEILING=1 skip a part; KEEP_WORK=1
+# keeps the logs and JSON. The ceiling part runs the generator against its own in-process
 # responder (`chapd-bench load respond`): the most it can drive here, so a server figure
-# close to it measures the generator, not the server.
+# close to it measures the generator and the machine, not the server.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -85,7 +90,7 @@ cleanup() {
     # Only the processes this script started, by pid (socat's per-connection children die with it).
     for pid in "${STARTED[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${STARTED[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
+    if [[ "${KEEP_WORK:-0}" == 1 ]]; then say "logs and JSON kept in $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
