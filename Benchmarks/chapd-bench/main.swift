@@ -20,7 +20,7 @@ if CommandLine.arguments.dropFirst().first == "load" {
 let requested = Array(CommandLine.arguments.dropFirst())
 let unknown = requested.filter { name in !benchmarks.contains { $0.name == name } }
 if !unknown.isEmpty {
-    print("unknown benchmark: \(unknown.joined(separator: " ")); available: \(benchmarks.map(\.name).joined(separator: " "))")
+    print("unknown benchmark: \(unknown.joined(separator: " ")); available: \(benchmarks.map(\.name).joined(separator: " ")), load")
     exit(2)
 }
 for benchmark in benchmarks where requested.isEmpty || requested.contains(benchmark.name) {
