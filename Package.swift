@@ -93,7 +93,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .executableTarget(name: "chapd-bench", dependencies: ["PPPFraming", "ChapSecrets"], path: "Benchmarks/chapd-bench"),
+        .executableTarget(name: "chapd-bench", dependencies: [
+            "PPPFraming", "ChapSecrets", "PPPCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/chapd-bench"),
 
         // Test support: locates ../shared/vectors for the test targets that read them.
         .target(name: "SharedVectors", path: "Tests/Support/SharedVectors"),
