@@ -54,8 +54,12 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     private var accounting: RADIUSBackend.Session?
 
     /// The server's per-link record (nil for the single-link chapd). Set before the channel
-    /// becomes active.
-    var observer: (any LinkObserver)?
+    /// becomes active. Weak: the record holds the driver, and the server holds the record
+    /// while the link lives.
+    weak var observer: (any LinkObserver)?
+    /// The link's event loop, kept after the handler leaves the pipeline (ip-down and the
+    /// accounting Stop may complete after that).
+    private var loop: EventLoop?
     private(set) var lineCounters = LineCounters()
     private(set) var phase: LinkPhase = .dead
     private var authenticationBegan: Instant?
@@ -104,6 +108,16 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     private var now: Instant { Instant(nanoseconds: Int64(NIODeadline.now().uptimeNanoseconds - origin.uptimeNanoseconds)) }
 
     // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        loop = context.eventLoop
+    }
+
+    /// The pipeline is torn down: drop the context, which holds this handler (a cycle that
+    /// would keep every ended link of a server in memory).
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         self.context = context
@@ -439,7 +453,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         if let radius, let session = accounting {
             accounting = nil
             pendingBeforeExit += 1
-            let loop = context?.eventLoop
+            let loop = self.loop
             radius.stop(session, counters: self.session.counters, end: self.session.end).whenComplete { [self] _ in
                 let done = { self.pendingBeforeExit -= 1; self.completeIfDone() }
                 if let loop { loop.execute(done) } else { done() }
@@ -470,7 +484,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                                    context: verificationContext, classes: granted.radiusClass)
         accounting = started
         logger.info("RADIUS: accounting session \(started.id) started")
-        if let interval = granted.interimInterval, let loop = context?.eventLoop {
+        if let interval = granted.interimInterval, let loop {
             started.interim = loop.scheduleRepeatedTask(initialDelay: .nanoseconds(interval.nanoseconds),
                                                         delay: .nanoseconds(interval.nanoseconds)) { [self] task in
                 guard !finished, let current = accounting, current === started else { task.cancel(); return }
@@ -572,7 +586,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             if last { removeInterface(state) }
             return
         }
-        let loop = context?.eventLoop
+        let loop = self.loop
         hooks.run(hook, facts: hookFacts) { [self] in
             loop?.execute { if !state.ipv4 && !state.ipv6 { self.removeInterface(state) } }
         }
