@@ -1,4 +1,5 @@
 import CLineSupport
+import Dispatch
 import Logging
 import NIOCore
 import NIOPosix
@@ -73,13 +74,27 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     /// Touched only on the link's event loop.
     private final class InterfaceState: @unchecked Sendable {
         let tun: TunInterface
+        /// A second descriptor on the TUN device: closing the channel's is then quick, and
+        /// the last close, which removes the interface and waits for the kernel (tens of
+        /// milliseconds), happens here off the event loop.
+        let hold: CInt
         var channel: Channel?
         var addedDefaultRoute = false
         var closed = false
         /// Which network protocols are up on it; it is removed when neither is.
         var ipv4 = false
         var ipv6 = false
-        init(tun: TunInterface) { self.tun = tun }
+        init(tun: TunInterface) {
+            self.tun = tun
+            hold = dup(tun.fd)
+        }
+
+        static let closer = DispatchQueue(label: "chapd.interface-removal")
+
+        func release() {
+            let fd = hold
+            if fd >= 0 { Self.closer.async { close(fd) } }
+        }
     }
 
     init(
@@ -556,6 +571,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 case .failure(let error):
                     logger.error("Couldn't attach to interface \(tun.name): \(error)")
                     close(tun.fd)
+                    state.release()
                     state.closed = true
                     if interface === state { interface = nil }
                     if !finished {
@@ -601,6 +617,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
         // Closing the descriptor removes the interface; one still being attached is closed by
         // the attach completion, which sees `closed`.
         state.channel?.close(promise: nil)
+        state.release()
         if interface === state { interface = nil }
         if waitingForInterface {
             waitingForInterface = false
