@@ -333,6 +333,41 @@ struct ServerTests {
         #expect(!after.contains("chapd"), "\(after)")
     }
 
+    /// `max-connection-rate 2`: a source's third connection within the second is closed at
+    /// once and counted; a changed chap-secrets is picked up without a signal.
+    @Test func connectionRateAndSecretsReadOnChange() throws {
+        let h = try ChapdHarness(secrets: Self.secrets)
+        defer { h.remove() }
+        let port = try ServerSupport.freePort()
+        let control = h.directory.appendingPathComponent("control").path
+        let server = try h.launch(["serve", "listen", "tcp:127.0.0.1:\(port)", "max-connection-rate", "2", "control-socket", control,
+                                   "name", "server", "auth", "require-chap", "remote-pool", "10.64.0.0/24", "10.0.0.1:"]
+                                  + h.baseOptions(), tag: "server")
+        defer { server.signal(SIGKILL) }
+        #expect(server.waitForLog("serving", timeout: 20), "\(server.log)")
+        var fds: [CInt] = []
+        defer { fds.forEach { close($0) } }
+        for _ in 0..<3 { fds.append(try ServerSupport.connect(port: port)) }
+        var byte: UInt8 = 0
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fds[2], SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        #expect(read(fds[2], &byte, 1) == 0)
+        #expect(try serverStat(control).connectionsRefused == ["rate": 1])
+
+        // A new secret for user1, written while the server runs: the next caller needs it.
+        try "user1 server \"changed-secret\" *\n".write(toFile: h.secretsPath, atomically: true, encoding: .utf8)
+        chmod(h.secretsPath, 0o600)
+        #expect(server.waitForLog("Re-read secrets file", timeout: 10), "\(server.log)")
+        sleep(1)  // the rate limit's second is over
+        let fd = try ServerSupport.connect(port: port)
+        fds.append(fd)
+        let peer = try Self.peer(h, "user1", password: "changed-secret", fd: fd)
+        #expect(peer.waitForLog("local  IP address 10.64.0.", timeout: 30), "\(peer.log)")
+        #expect(try serverStat(control).secretsReloads == 1)
+        server.signal(SIGTERM)
+        #expect(server.wait(timeout: 20).status == 0)
+    }
+
     @Test func chapctlSaysWhenChapdIsNotRunning() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-chapd-\(UUID().uuidString)").path
         let r = try ServerSupport.chapctl(["show", "sessions", "--socket", path])
