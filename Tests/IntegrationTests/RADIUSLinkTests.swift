@@ -12,6 +12,9 @@ struct RADIUSLinkTests {
         carol Cleartext-Password := "carolpw-secret"
               Reply-Message = "Hi carol"
 
+        dave Cleartext-Password := "davepw-secret"
+              Idle-Timeout = 2
+
         """
 
     /// radiusclient.conf and servers, pppd plugin style, for this FreeRADIUS.
@@ -65,6 +68,23 @@ struct RADIUSLinkTests {
         #expect(detail.contains("Framed-IP-Address = 10.1.2.3"), "\(detail)")
         #expect(detail.contains("NAS-Identifier = \"chapd-it\""), "\(detail)")
         #expect(!s.log.contains(FreeRADIUS.secret) && !s.log.contains("alicepw"))
+    }
+
+    /// Idle-Timeout = 2 and no IP crossing (`nodataplane`, nothing sent): the link ends for
+    /// lack of activity, status 12, and accounting says Idle-Timeout.
+    @Test func idleTimeoutEndsAQuietLink() throws {
+        let radius = try FreeRADIUS(extraUsers: Self.extraUsers)
+        defer { radius.remove() }
+        let h = try ChapdHarness(secrets: "")
+        defer { h.remove() }
+        let conf = try Self.clientConfiguration(radius, in: h)
+        let (srv, cli) = try h.startPair(device: Self.server(conf, ["10.1.0.1:10.1.0.9"]), stdio: Self.client("dave", "davepw-secret"))
+        let s = srv.wait(timeout: 30)
+        _ = cli.wait(timeout: 20)
+        #expect(s.log.contains("Peer dave authenticated with CHAP"), "\(s)")
+        #expect(s.log.contains("Terminating connection due to lack of activity."), "\(s)")
+        #expect(s.status == 12, "\(s)")
+        #expect(radius.detail.contains("Acct-Terminate-Cause = Idle-Timeout"), "\(radius.detail)")
     }
 
     @Test func rejectSendsFreeRADIUSReplyMessageAsTheFailure() throws {

@@ -158,6 +158,7 @@ public final class RADIUSBackend: ExternalVerifier, Sendable {
         case .hangup: return .lostCarrier
         case .echoTimeout: return .lostService
         case .sessionTimeout: return .sessionTimeout
+        case .idleTimeout: return .idleTimeout
         case .peerAuthenticationFailed, .authenticationToPeerFailed: return .userError
         case .loopback: return .portError
         case .fatalError: return .nasError

@@ -171,6 +171,7 @@ extension LinkEnd {
         case .echoTimeout: return "peer-dead"
         case .loopback: return "loopback"
         case .sessionTimeout: return "session-timeout"
+        case .idleTimeout: return "idle-timeout"
         case .fatalError: return "error"
         }
     }

@@ -17,6 +17,8 @@ public enum LinkEnd: Hashable, Sendable {
     case loopback
     /// RADIUS Session-Timeout (pppd's maxconnect).
     case sessionTimeout
+    /// RADIUS Idle-Timeout (pppd's idle): no IP packet either way for that long.
+    case idleTimeout
     case fatalError
 
     /// pppd's exit status for this end.
@@ -30,6 +32,7 @@ public enum LinkEnd: Hashable, Sendable {
         case .echoTimeout: return ExitStatus.peerDead
         case .loopback: return ExitStatus.loopback
         case .sessionTimeout: return ExitStatus.connectTime
+        case .idleTimeout: return ExitStatus.idleTimeout
         case .fatalError: return ExitStatus.fatalError
         }
     }
@@ -44,6 +47,7 @@ public enum LinkEnd: Hashable, Sendable {
         case ExitStatus.peerDead: self = .echoTimeout
         case ExitStatus.loopback: self = .loopback
         case ExitStatus.connectTime: self = .sessionTimeout
+        case ExitStatus.idleTimeout: self = .idleTimeout
         case ExitStatus.fatalError: self = .fatalError
         default: self = .negotiationEnded
         }

@@ -8,7 +8,7 @@ import PPPPackets
 public struct LinkSession: Sendable {
     /// The machines that own a timer, in the order their expiries are handled when
     /// deadlines coincide (declaration order, never a hash order).
-    enum Machine: Int, CaseIterable, Sendable { case lcp, ipcp, ipv6cp, authenticator, peer, echo, session }
+    enum Machine: Int, CaseIterable, Sendable { case lcp, ipcp, ipv6cp, authenticator, peer, echo, session, idle }
 
     public let configuration: LinkConfiguration
     private let secrets: any SecretLookup
@@ -39,6 +39,11 @@ public struct LinkSession: Sendable {
     public private(set) var ipAddresses: (local: UInt32, remote: UInt32)?
     private var ipv6Identifiers: (local: UInt64, remote: UInt64)?
     private var finished = false
+    /// Idle-Timeout: the limit, when IP last moved (as far as the last check saw), and the
+    /// packet count then. Checked a few times per period, never per packet.
+    private var idleLimit: Duration?
+    private var idleSince: Instant = .zero
+    private var idlePackets = 0
 
     /// What one LCP negotiation's authentication phase learned, in both directions.
     private struct AuthenticationState: Sendable {
@@ -191,6 +196,8 @@ public struct LinkSession: Sendable {
                 out.append(.log(.notice, "Session timeout: connect time expired"))
                 end = .sessionTimeout
                 closeLCP("Session timeout", now: now, into: &out)
+            case .idle:
+                checkIdle(now: now, into: &out)
             case .echo:
                 if var e = echo {
                     let actions = e.timeout(now: now)
@@ -200,6 +207,31 @@ public struct LinkSession: Sendable {
             }
         }
         return finish(out)
+    }
+
+    // MARK: Idle time
+
+    /// IP packets either way, delivered or discarded (pppd counts what the link carried).
+    private var ipPacketsMoved: Int { counters.ipPacketsIn + counters.ipPacketsOut + counters.ipPacketsDropped }
+
+    /// A quarter of the limit (at least a second): the link ends within that of the limit.
+    private func idleCheckPeriod(_ limit: Duration) -> Duration {
+        max(.seconds(1), limit / 4)
+    }
+
+    private mutating func checkIdle(now: Instant, into out: inout [LinkAction]) {
+        guard let limit = idleLimit else { return }
+        if ipPacketsMoved != idlePackets {
+            idlePackets = ipPacketsMoved
+            idleSince = now
+        }
+        if now - idleSince >= limit {
+            out.append(.log(.notice, "Terminating connection due to lack of activity."))
+            end = .idleTimeout
+            closeLCP("Link inactive", now: now, into: &out)
+        } else {
+            deadlines[.idle] = min(idleSince + limit, now + idleCheckPeriod(limit))
+        }
     }
 
     // MARK: Data plane
@@ -513,6 +545,13 @@ public struct LinkSession: Sendable {
                         machine.policy.allowedRemote = granted.addresses
                     }
                     ipcp = machine
+                }
+                if let limit = granted.idleTimeout, idleLimit == nil {
+                    // RADIUS Idle-Timeout: from the first authentication, as Session-Timeout.
+                    idleLimit = limit
+                    idleSince = now
+                    idlePackets = ipPacketsMoved
+                    deadlines[.idle] = now + idleCheckPeriod(limit)
                 }
                 if let limit = granted.sessionTimeout, deadlines[.session] == nil {
                     // RADIUS Session-Timeout, from the first authentication (pppd's maxconnect).

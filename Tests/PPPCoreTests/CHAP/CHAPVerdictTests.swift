@@ -102,6 +102,29 @@ import Testing
         #expect(pair.a.end == .sessionTimeout)
     }
 
+    @Test func idleTimeoutSparesABusyLinkAndEndsAnIdleOne() {
+        var pair = LinkPair(a: Self.external(LinkFixtures.server()), b: LinkFixtures.alice(), secrets: StaticSecrets(lines: []))
+        let granted = CHAPAuthorization(addresses: [], remoteAddress: 0x0a01_0002, idleTimeout: .seconds(8))
+        run(&pair, until: .seconds(3), answer: { _ in .accept(granted) })
+        #expect(pair.actionsA.contains(.ipUp(local: 0x0a01_0001, remote: 0x0a01_0002)))
+        // A packet every 2 s for 20 s: never idle for 8.
+        for _ in 0..<10 {
+            pair.a.ipDeliveredToInterface(octets: 84)
+            pair.run(until: .seconds(2), stop: nil)
+        }
+        #expect(pair.exitA == nil, "\(pair.logA)")
+        // Then nothing: the link ends 8 s after the last packet, within a check period (2 s).
+        let quiet = pair.now
+        pair.run(until: .seconds(30)) { $0.exitA != nil }
+        #expect(pair.logA.contains("Terminating connection due to lack of activity."), "\(pair.logA)")
+        #expect(pair.exitA == ExitStatus.idleTimeout)
+        #expect(pair.a.end == .idleTimeout)
+        // The 8 s count from the check that last saw the packet count move (checks run every
+        // 2 s, a quarter of the limit); in this simulation that lands 7.1 s into the quiet.
+        let waited = (pair.now - quiet).nanoseconds / 1_000_000
+        #expect(waited == 7_100, "ended \(waited) ms after the quiet began")
+    }
+
     @Test func aRejectEndsTheLinkWithTheBackendsText() {
         var pair = LinkPair(a: Self.external(LinkFixtures.server()), b: LinkFixtures.alice(), secrets: StaticSecrets(lines: []))
         run(&pair, until: .seconds(60), answer: { _ in .reject(.wrongResponse, message: bytes("Rejected by RADIUS")) }) { $0.exitA != nil && $0.exitB != nil }
