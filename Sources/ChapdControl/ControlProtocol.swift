@@ -71,10 +71,13 @@ public struct SessionRow: Codable, Sendable, Equatable {
     public var octetsOut: Int
     public var packetsIn: Int
     public var packetsOut: Int
+    /// RADIUS Acct-Session-Id, when the link is accounted.
+    public var acctSessionId: String?
 
     public init(id: Int, line: String, peer: String, phase: String, uptimeSeconds: Double,
                 localAddress: String? = nil, remoteAddress: String? = nil, interface: String? = nil,
-                octetsIn: Int = 0, octetsOut: Int = 0, packetsIn: Int = 0, packetsOut: Int = 0) {
+                octetsIn: Int = 0, octetsOut: Int = 0, packetsIn: Int = 0, packetsOut: Int = 0, acctSessionId: String? = nil) {
+        self.acctSessionId = acctSessionId
         self.id = id
         self.line = line
         self.peer = peer

@@ -7,6 +7,11 @@ import Foundation
 public enum SessionColumn: String, CaseIterable, Sendable {
     case id, line, peer, phase, uptime, local, remote, ifname
     case octetsIn = "octets-in", octetsOut = "octets-out", packetsIn = "packets-in", packetsOut = "packets-out"
+    /// RADIUS accounting's Acct-Session-Id (with `plugin radius.so`); asked for by name only.
+    case acctSessionId = "acct-session-id"
+
+    /// The columns shown when none are asked for.
+    public static var standard: [SessionColumn] { allCases.filter { $0 != .acctSessionId } }
 
     /// Numbers line up on the right, text on the left.
     var rightAligned: Bool {
@@ -31,6 +36,7 @@ public enum SessionColumn: String, CaseIterable, Sendable {
         case .octetsOut: return String(row.octetsOut)
         case .packetsIn: return String(row.packetsIn)
         case .packetsOut: return String(row.packetsOut)
+        case .acctSessionId: return orDash(row.acctSessionId)
         }
     }
 }
@@ -61,7 +67,7 @@ public enum ControlText {
 
     /// The sessions as an aligned table with a header line; cells two spaces apart, no
     /// trailing blanks. Empty values print as "-".
-    public static func sessionsTable(_ rows: [SessionRow], columns: [SessionColumn] = SessionColumn.allCases) -> String {
+    public static func sessionsTable(_ rows: [SessionRow], columns: [SessionColumn] = SessionColumn.standard) -> String {
         let header = columns.map { $0.rawValue.uppercased() }
         let body = rows.map { row in columns.map { $0.cell(row) } }
         let widths = columns.indices.map { c in ([header[c]] + body.map { $0[c] }).map(\.count).max() ?? 0 }

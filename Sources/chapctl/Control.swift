@@ -36,14 +36,14 @@ struct Show: ParsableCommand {
         @OptionGroup var control: ControlSocketOption
 
         @Option(help: ArgumentHelp("Comma-separated columns to print.",
-                                   discussion: "Columns: \(SessionColumn.allCases.map(\.rawValue).joined(separator: ", ")) (default: all)."))
+                                   discussion: "Columns: \(SessionColumn.allCases.map(\.rawValue).joined(separator: ", ")) (default: all but acct-session-id)."))
         var columns: String?
 
         @Flag(help: "Print the sessions as a JSON array.")
         var json = false
 
         func run() throws {
-            var chosen = SessionColumn.allCases
+            var chosen = SessionColumn.standard
             if let columns {
                 do { chosen = try ControlText.columns(columns) } catch { failExit(error.description) }
             }

@@ -35,10 +35,10 @@ private let rows = [
     }
 
     @Test func unknownColumnListsTheValidNames() {
-        #expect(throws: ColumnListError(description: "unknown column 'bytes'; valid columns: id, line, peer, phase, uptime, local, remote, ifname, octets-in, octets-out, packets-in, packets-out")) {
+        #expect(throws: ColumnListError(description: "unknown column 'bytes'; valid columns: id, line, peer, phase, uptime, local, remote, ifname, octets-in, octets-out, packets-in, packets-out, acct-session-id")) {
             try ControlText.columns("id,bytes")
         }
-        #expect(throws: ColumnListError(description: "--columns needs comma-separated column names; valid columns: id, line, peer, phase, uptime, local, remote, ifname, octets-in, octets-out, packets-in, packets-out")) {
+        #expect(throws: ColumnListError(description: "--columns needs comma-separated column names; valid columns: id, line, peer, phase, uptime, local, remote, ifname, octets-in, octets-out, packets-in, packets-out, acct-session-id")) {
             try ControlText.columns("id,,peer")
         }
     }

@@ -1,3 +1,4 @@
+import ChapdControl
 import FreeRADIUSSupport
 import Foundation
 import Testing
@@ -85,6 +86,45 @@ struct RADIUSLinkTests {
         #expect(s.log.contains("Terminating connection due to lack of activity."), "\(s)")
         #expect(s.status == 12, "\(s)")
         #expect(radius.detail.contains("Acct-Terminate-Cause = Idle-Timeout"), "\(radius.detail)")
+    }
+
+    /// chapd serve with RADIUS: a TCP caller is authenticated by FreeRADIUS, its Framed-IP
+    /// wins over the pool, Calling-Station-Id is the caller's address, and `show sessions`
+    /// shows the Acct-Session-Id that accounting used.
+    @Test func serveAuthenticatesTCPCallersThroughFreeRADIUS() throws {
+        let radius = try FreeRADIUS(extraUsers: Self.extraUsers)
+        defer { radius.remove() }
+        let h = try ChapdHarness(secrets: "")
+        defer { h.remove() }
+        let conf = try Self.clientConfiguration(radius, in: h)
+        let port = try ServerSupport.freePort()
+        let control = h.directory.appendingPathComponent("control").path
+        let server = try h.launch(["serve", "listen", "tcp:127.0.0.1:\(port)", "control-socket", control, "remote-pool", "10.64.0.0/24"]
+                                  + Self.server(conf) + h.baseOptions(), tag: "server")
+        defer { server.signal(SIGKILL) }
+        #expect(server.waitForLog("serving", timeout: 20), "\(server.log)")
+        var fds: [CInt] = []
+        defer { fds.forEach { close($0) } }
+        var peers: [ChapdHarness.Running] = []
+        for (user, password) in [("alice", "alicepw"), ("carol", "carolpw-secret")] {
+            let fd = try ServerSupport.connect(port: port)
+            fds.append(fd)
+            peers.append(try h.launch(["notty"] + Self.client(user, password) + h.baseOptions(), tag: user, stdin: fd, stdout: fd))
+        }
+        #expect(peers[0].waitForLog("local  IP address 10.1.2.3", timeout: 30), "\(peers[0].log)")
+        #expect(peers[1].waitForLog("local  IP address 10.64.0.1", timeout: 30), "\(peers[1].log)")
+        #expect(peers[1].log.contains("CHAP authentication succeeded: Hi carol"), "\(peers[1].log)")
+        #expect(server.waitForLog("accounting Start for session", timeout: 10), "\(server.log)")
+        let run = try ServerSupport.chapctl(["show", "sessions", "--json", "--socket", control])
+        let rows = try JSONDecoder().decode([SessionRow].self, from: Data(run.stdout.utf8))
+        let ids = rows.compactMap(\.acctSessionId)
+        #expect(ids.count == 2, "\(rows)")
+        server.signal(SIGTERM)
+        #expect(server.wait(timeout: 30).status == 0)
+        let detail = radius.detail
+        for id in ids { #expect(detail.contains("Acct-Session-Id = \"\(id)\""), "\(detail)") }
+        #expect(detail.contains("Calling-Station-Id = \"127.0.0.1\""), "\(detail)")
+        #expect(detail.contains("Acct-Terminate-Cause = User-Request"), "\(detail)")
     }
 
     @Test func rejectSendsFreeRADIUSReplyMessageAsTheFailure() throws {

@@ -20,8 +20,11 @@ public struct VerificationContext: Sendable {
     public var isSerial: Bool
     /// pppd's `ipparam`, used as Calling-Station-Id when the line has no address.
     public var ipparam: String
+    /// The TCP peer's address for a socket link (`chapd serve`'s listeners).
+    public var peerAddress: String?
 
-    public init(device: String, port: Int, isSerial: Bool, ipparam: String) {
+    public init(device: String, port: Int, isSerial: Bool, ipparam: String, peerAddress: String? = nil) {
+        self.peerAddress = peerAddress
         self.device = device
         self.port = port
         self.isSerial = isSerial

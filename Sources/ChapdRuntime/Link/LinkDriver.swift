@@ -238,6 +238,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     var interfaceName: String? { interface?.tun.name }
     var addresses: (local: UInt32, remote: UInt32)? { session.ipAddresses }
     var sessionCounters: LinkCounters { session.counters }
+    var accountingSessionId: String? { accounting?.id }
 
     /// Counts input against this second's budget; past it, reading pauses until the next second.
     private func meterInput(_ count: Int, context: ChannelHandlerContext) {

@@ -55,9 +55,15 @@ public final class RADIUSBackend: ExternalVerifier, Sendable {
     /// What an Access-Accept grants, as the link applies it.
     static func authorization(_ a: RADIUSAuthorization, defaultInterim: Duration?) -> CHAPAuthorization {
         var granted = CHAPAuthorization(addresses: [.any])
-        if case .address(let address) = a.framedIPAddress {
+        switch a.framedIPAddress {
+        case .address(let address):
             granted.remoteAddress = address
             granted.addresses = [.network(address: address, prefixLength: 32, negated: false)]
+        case .peerChooses:
+            granted.peerChoosesAddress = true
+        case .fromPool, nil:
+            // 0xFFFFFFFE or nothing: the server's remote-pool gives one (if it has a pool).
+            break
         }
         granted.successMessage = a.replyMessage.map { Array($0.utf8) }
         granted.sessionTimeout = a.sessionTimeout.flatMap { $0 > 0 ? .seconds(Int64($0)) : nil }
@@ -168,7 +174,7 @@ public final class RADIUSBackend: ExternalVerifier, Sendable {
 
 extension VerificationContext {
     /// The TCP peer's address for a socket link, else pppd's `ipparam` (nil when neither).
-    var callingStationId: String? { ipparam.isEmpty ? nil : ipparam }
+    var callingStationId: String? { peerAddress ?? (ipparam.isEmpty ? nil : ipparam) }
 }
 
 /// What the daemon needs to run RADIUS, from the options and radiusclient.conf.

@@ -57,7 +57,7 @@ final class ServedLink: LinkObserver, @unchecked Sendable {
     /// The peer's address: the one chap-secrets or RADIUS names (if no other live link holds
     /// it), else one from the pool; with neither possible IPCP is given no address to agree.
     func amend(_ verdict: CHAPVerdict) -> CHAPVerdict {
-        guard case .accept(var granted) = verdict else { return verdict }
+        guard case .accept(var granted) = verdict, !granted.peerChoosesAddress else { return verdict }
         let book = server.addresses
         if let named = granted.remoteAddress ?? AddressAuthorization.singleHost(granted.addresses) {
             if named == lease || named == claimed { return verdict }
@@ -145,6 +145,6 @@ final class ServedLink: LinkObserver, @unchecked Sendable {
             uptimeSeconds: Date().timeIntervalSince(started),
             localAddress: a.map { dottedQuad($0.local) }, remoteAddress: a.map { dottedQuad($0.remote) },
             interface: interface, octetsIn: c.octetsIn, octetsOut: c.octetsOut, packetsIn: c.framesIn,
-            packetsOut: c.framesOut)
+            packetsOut: c.framesOut, acctSessionId: driver.accountingSessionId)
     }
 }

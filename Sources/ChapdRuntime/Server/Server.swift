@@ -330,7 +330,8 @@ public final class Server: @unchecked Sendable {
         }
         let template = lock.withLock { configuration.listenTemplate }
         do {
-            try startLink(on: channel, tag: tag, origin: origin, device: tag, template: template, onEnd: nil)
+            try startLink(on: channel, tag: tag, origin: origin, device: tag, template: template,
+                          peerAddress: source == "unix" ? nil : source, onEnd: nil)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
@@ -397,7 +398,8 @@ public final class Server: @unchecked Sendable {
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try startLink(on: channel, tag: tag, origin: line.device, device: line.device, template: line.template, onEnd: onEnd)
+                    try startLink(on: channel, tag: tag, origin: line.device, device: line.device, template: line.template,
+                                  peerAddress: nil, onEnd: onEnd)
                 }
             }
             .takingOwnershipOfDescriptors(input: input, output: output)
@@ -409,7 +411,7 @@ public final class Server: @unchecked Sendable {
 
     /// Builds the link's session and driver on `channel` (on its event loop).
     private func startLink(on channel: Channel, tag: String, origin: String, device: String, template: LinkTemplate,
-                           onEnd: (@Sendable () -> Void)?) throws {
+                           peerAddress: String?, onEnd: (@Sendable () -> Void)?) throws {
         let (id, inputLimit) = lock.withLock { () -> (Int, Int) in
             let id = nextID
             nextID += 1
@@ -445,7 +447,7 @@ public final class Server: @unchecked Sendable {
             hookFacts: facts, dataPlane: template.dataPlane,
             verifier: radius ?? verifier,
             verificationContext: VerificationContext(device: device, port: id, isSerial: device.hasPrefix("/dev/tty"),
-                                                     ipparam: facts.ipparam),
+                                                     ipparam: facts.ipparam, peerAddress: peerAddress),
             radius: radius,
             onFinished: { _ in onEnd?() })
         driver.observer = served

@@ -34,6 +34,8 @@ public struct CHAPAuthorization: Hashable, Sendable {
     public var idleTimeout: Duration?
     public var interimInterval: Duration?
     public var radiusClass: [[UInt8]]
+    /// RADIUS Framed-IP-Address 0xFFFFFFFF: the peer proposes its own address; no pool lease.
+    public var peerChoosesAddress = false
 
     public init(addresses: [AddressRule], remoteAddress: UInt32? = nil, successMessage: [UInt8]? = nil,
                 sessionTimeout: Duration? = nil, idleTimeout: Duration? = nil, interimInterval: Duration? = nil,
