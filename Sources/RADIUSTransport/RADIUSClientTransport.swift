@@ -34,6 +34,14 @@ public enum RADIUSTransportError: Error, Sendable, Hashable, CustomStringConvert
 /// event-loop timer, and callers get futures (from async code: `try await c.authenticate(x).get()`).
 /// Nothing here blocks an event loop: host names are resolved once, at start, on NIO's thread pool.
 public final class RADIUSClientTransport: Sendable {
+    /// 4 MiB of replies: SO_RCVBUFFORCE as root (past net.core.rmem_max), else SO_RCVBUF up to it.
+    static func enlargeReceiveBuffer(_ channel: any Channel) {
+        guard let sync = channel as? any SocketOptionProvider else { return }
+        let size: Int32 = 4 << 20
+        _ = sync.unsafeSetSocketOption(level: .socket, name: .init(rawValue: SO_RCVBUFFORCE), value: size)
+            .flatMapError { _ in sync.unsafeSetSocketOption(level: .socket, name: .so_rcvbuf, value: size) }
+    }
+
     public let configuration: RADIUSClientConfiguration
     public let eventLoop: any EventLoop
     private let channel: any Channel
@@ -76,8 +84,15 @@ public final class RADIUSClientTransport: Sendable {
             let handler = Handler(machine: RADIUSClient(configuration: resolved, randomAuthenticator: randomAuthenticator), addresses: map, log: log)
             return DatagramBootstrap(group: loop)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Replies for many links arrive in bursts while the loop serves those links: a
+                // larger queue and more datagrams per wake-up, or the kernel drops replies
+                // (RcvbufErrors) and each costs a radius_timeout retransmission.
+                .channelOption(.maxMessagesPerRead, value: 64)
                 .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        Self.enlargeReceiveBuffer(channel)
+                    }
                 }
                 .bind(host: bindHost, port: 0)
                 .map { channel in RADIUSClientTransport(configuration: resolved, channel: channel, handler: handler) }
