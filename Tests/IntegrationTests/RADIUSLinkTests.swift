@@ -127,6 +127,44 @@ struct RADIUSLinkTests {
         #expect(detail.contains("Acct-Terminate-Cause = User-Request"), "\(detail)")
     }
 
+    /// Accounting counts what crossed the link: five pings over the data plane (each server
+    /// and client in its own namespace) are five packets and 420 octets each way in the
+    /// Interim-Update that follows and in the Stop, as chapd's own "Sent/received" line says.
+    @Test func accountingCountsWhatCrossedTheLink() throws {
+        try NetworkNamespace.requirePrivileges()
+        let nsServer = try NetworkNamespace("radsrv"), nsClient = try NetworkNamespace("radcli")
+        // FreeRADIUS on the server namespace's own loopback, where chapd looks for it.
+        let radius = try FreeRADIUS(extraUsers: Self.extraUsers, launcher: nsServer.exec)
+        defer { radius.remove() }
+        let h = try ChapdHarness(secrets: "")
+        defer { h.remove() }
+        let conf = try Self.clientConfiguration(radius, in: h)
+        let base = h.baseOptions().filter { $0 != "nodataplane" }
+        let (srv, cli) = try h.startPair(device: Self.server(conf, ["10.1.0.1:10.1.0.9", "radius-acct-interim", "2"]),
+                                         stdio: Self.client("carol", "carolpw-secret"),
+                                         deviceNamespace: nsServer, stdioNamespace: nsClient, base: base)
+        #expect(cli.waitForLog("local  IP address 10.1.0.9", timeout: 20), "\(cli.log)\n\(srv.log)")
+        #expect(srv.waitForLog("Using interface", timeout: 5), "\(srv.log)")
+        let ping = try nsClient.run(["ping", "-c", "5", "-i", "0.2", "-W", "5", "10.1.0.1"], check: false)
+        #expect(ping.output.contains("5 received"), "\(ping.output)")
+        // An Interim-Update after the pings (every 2 s), then the Stop.
+        usleep(2_500_000)
+        srv.signal(SIGTERM)
+        let s = srv.wait(timeout: 20)
+        _ = cli.wait(timeout: 20)
+        #expect(s.log.contains("Sent 420 bytes, received 420 bytes."), "\(s)")
+        let records = radius.detail.components(separatedBy: "\n\n")
+        let stop = records.first { $0.contains("Acct-Status-Type = Stop") } ?? ""
+        let interim = records.last { $0.contains("Acct-Status-Type = Interim-Update") } ?? ""
+        for record in [stop, interim] {
+            #expect(record.contains("Acct-Input-Packets = 5"), "\(record)")
+            #expect(record.contains("Acct-Output-Packets = 5"), "\(record)")
+            #expect(record.contains("Acct-Input-Octets = 420"), "\(record)")
+            #expect(record.contains("Acct-Output-Octets = 420"), "\(record)")
+        }
+        #expect(stop.contains("Acct-Terminate-Cause = User-Request"), "\(stop)")
+    }
+
     @Test func rejectSendsFreeRADIUSReplyMessageAsTheFailure() throws {
         let radius = try FreeRADIUS()
         defer { radius.remove() }

@@ -45,7 +45,9 @@ public final class FreeRADIUS: @unchecked Sendable {
         return channel.localAddress!.port!
     }
 
-    public init(debug: Bool = true, extraUsers: String = "") throws {
+    /// `launcher`: a command that execs freeradius elsewhere (`ip netns exec NAME`), so a
+    /// server in a test's network namespace can reach it on that namespace's loopback.
+    public init(debug: Bool = true, extraUsers: String = "", launcher: [String] = []) throws {
         guard let executable = Self.executable else { throw FreeRADIUSError("freeradius is not installed") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("chapd-radius-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -152,9 +154,10 @@ public final class FreeRADIUS: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
         // -f: stay in the foreground; -X: debug, one thread; -l stdout: log to our file.
-        p.arguments = debug ? ["-X", "-d", d] : ["-f", "-l", "stdout", "-d", d]
+        let arguments = debug ? ["-X", "-d", d] : ["-f", "-l", "stdout", "-d", d]
+        p.executableURL = URL(fileURLWithPath: launcher.first ?? executable)
+        p.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [executable] + arguments
         p.standardOutput = out
         p.standardError = out
         process = p
