@@ -222,6 +222,8 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     var peerName: String { hookFacts.peerName }
     var interfaceName: String? { interface?.tun.name }
     var addresses: (local: UInt32, remote: UInt32)? { session.ipAddresses }
+    /// A network protocol came up on this link (pppd's np_up: the attempt succeeded).
+    var networkWasUp: Bool { session.networkWasUp }
     var sessionCounters: LinkCounters { session.counters }
 
     /// Counts input against this second's budget; past it, reading pauses until the next second.
@@ -320,6 +322,12 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 }
                 hookFacts.localAddress = dottedQuad(local)
                 hookFacts.remoteAddress = dottedQuad(remote)
+                if let dns = session.peerDNS {
+                    // usepeerdns (pppd's ipcp_up): resolv.conf is written before ip-up runs.
+                    hookFacts.dns1 = dns.primary.map(dottedQuad) ?? ""
+                    hookFacts.dns2 = dns.secondary.map(dottedQuad) ?? ""
+                    hooks?.writeResolvConf(primary: dns.primary, secondary: dns.secondary)
+                }
                 if let dataPlane {
                     guard let state = ensureInterface(plan: dataPlane) else { break }
                     do {
