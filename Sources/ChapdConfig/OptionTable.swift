@@ -316,8 +316,7 @@ enum OptionTable {
             s.append(.unsupported(w, chapOnly, argument: "ARG"))
         }
         s.append(.unsupported("demand", noDemand))
-        s.append(.unsupported("idle", noDemand, argument: "ARG"))
-        for w in ["maxconnect", "socket"] {
+        for w in ["idle", "maxconnect", "socket"] {
             s.append(.unsupported(w, "it does not implement this pppd feature", argument: "ARG"))
         }
         for w in ["replacedefaultroute", "proxyarp", "ktune", "defaultroute6", "ipv6cp-use-ipaddr",

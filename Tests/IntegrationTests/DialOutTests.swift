@@ -130,7 +130,7 @@ struct DialOutTests {
                 usleep(50_000)
             }
             let upAgain = Self.count("local  IP address 10.9.0.2", in: dialler.log) == round
-            #expect(upAgain, "round \(round)\n\(dialler.log)\n--- isp:\n\(isp.log)")
+            #expect(upAgain, "round \(round), dialler running: \(dialler.isRunning)\n\(dialler.log)\n--- isp:\n\(isp.log)")
             guard upAgain else { break }
             if round == 4 { break }
             // The ISP hangs up: it ends the link (LCP TermReq) and its end of the call goes away.
@@ -140,9 +140,40 @@ struct DialOutTests {
         }
         #expect(Self.count("Serial connection established.", in: dialler.log) == 4, "\(dialler.log)")
         #expect(Self.count("Waiting 1 s before redialling (holdoff)", in: dialler.log) == 3, "\(dialler.log)")
-        #expect(dialler.isRunning)
+        #expect(dialler.isRunning, "\(dialler.wait(timeout: 0))")
         dialler.signal(SIGTERM)
         let d = dialler.wait(timeout: 15)
+        #expect(d.status == 5, "\(d)")
+    }
+
+    /// pppd: SIGHUP ends the link and, with persist, redials at once (no holdoff).
+    @Test func sighupHangsUpAndRedialsAtOnce() throws {
+        let h = try ChapdHarness(secrets: Self.secrets)
+        defer { h.remove() }
+        try Self.installSample(in: h)
+        let modem = try ScriptedLinePeer()
+        let dialler = try Self.dialler(h, modem: modem, ["holdoff", "30", "lcp-restart", "1"])
+        _ = try Self.answerDial(modem)
+        let first = try Self.startISP(h, modem: modem)
+        #expect(dialler.waitForLog("local  IP address 10.9.0.2", timeout: 20), "\(dialler.log)\n--- isp:\n\(first.log)")
+        // The test's modem cannot tell the ISP's end of the call from the next dialogue, so
+        // the ISP goes first: the dialler's Terminate-Requests then go unanswered (2 s).
+        first.signal(SIGKILL)
+        _ = first.wait(timeout: 15)
+        dialler.signal(SIGHUP)
+        // Well inside the 30 s holdoff: the modem is asked to dial again.
+        let commands = try? Self.answerDial(modem, timeout: 10)
+        #expect(commands == ["ATZ", "ATDT5551234"], "\(dialler.log)\n--- isp:\n\(first.log)")
+        guard commands != nil else { return }
+        let second = try Self.startISP(h, modem: modem)
+        let deadline = Date().addingTimeInterval(20)
+        while Self.count("local  IP address 10.9.0.2", in: dialler.log) < 2 && Date() < deadline { usleep(50_000) }
+        #expect(Self.count("local  IP address 10.9.0.2", in: dialler.log) == 2, "\(dialler.log)\n--- isp:\n\(second.log)")
+        #expect(dialler.log.contains("Hangup (SIGHUP)"), "\(dialler.log)")
+        #expect(!dialler.log.contains("before redialling (holdoff)"), "\(dialler.log)")
+        dialler.signal(SIGTERM)
+        let d = dialler.wait(timeout: 15)
+        _ = second.wait(timeout: 15)
         #expect(d.status == 5, "\(d)")
     }
 
