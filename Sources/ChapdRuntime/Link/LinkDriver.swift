@@ -322,12 +322,10 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 }
                 hookFacts.localAddress = dottedQuad(local)
                 hookFacts.remoteAddress = dottedQuad(remote)
-                if let dns = session.peerDNS {
-                    // usepeerdns (pppd's ipcp_up): resolv.conf is written before ip-up runs.
-                    hookFacts.dns1 = dns.primary.map(dottedQuad) ?? ""
-                    hookFacts.dns2 = dns.secondary.map(dottedQuad) ?? ""
-                    hooks?.writeResolvConf(primary: dns.primary, secondary: dns.secondary)
-                }
+                // usepeerdns (pppd's ipcp_up): resolv.conf is written before ip-up runs.
+                hookFacts.dns1 = session.peerDNS?.primary.map(dottedQuad) ?? ""
+                hookFacts.dns2 = session.peerDNS?.secondary.map(dottedQuad) ?? ""
+                if let dns = session.peerDNS { hooks?.writeResolvConf(primary: dns.primary, secondary: dns.secondary) }
                 if let dataPlane {
                     guard let state = ensureInterface(plan: dataPlane) else { break }
                     do {

@@ -95,3 +95,23 @@ private func dns2(_ a: UInt32) -> [UInt8] { IPCPOption.secondaryDNS(a).raw.bytes
         #expect(client.policy.negotiatedDNS?.secondary == ip(192, 0, 2, 54))
     }
 }
+
+/// The whole link: alice with usepeerdns against a server with two ms-dns addresses logs
+/// pppd's lines and holds the addresses while IPCP is up.
+@Suite struct PeerDNSLinkTests {
+    @Test func usepeerdnsClientLearnsTheServersMsDns() {
+        var server = LinkFixtures.server()
+        server.ipcp?.primaryDNS = ip(192, 0, 2, 53)
+        server.ipcp?.secondaryDNS = ip(192, 0, 2, 54)
+        var alice = LinkFixtures.alice()
+        alice.ipcp?.requestDNS = true
+        var pair = LinkPair(a: server, b: alice, secrets: LinkFixtures.secrets)
+        pair.run(until: .seconds(30)) { $0.logB.contains("local  IP address 10.1.0.2") }
+        #expect(pair.logB.contains("primary   DNS address 192.0.2.53"), "\(pair.logB)")
+        #expect(pair.logB.contains("secondary DNS address 192.0.2.54"), "\(pair.logB)")
+        #expect(pair.b.peerDNS?.primary == ip(192, 0, 2, 53))
+        #expect(pair.b.peerDNS?.secondary == ip(192, 0, 2, 54))
+        // The server asked for nothing.
+        #expect(pair.a.peerDNS == nil)
+    }
+}
