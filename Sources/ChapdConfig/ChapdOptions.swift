@@ -53,6 +53,13 @@ public struct ChapdOptions: Sendable, Equatable {
     public var notty: Bool = false
     /// `pty COMMAND`: run COMMAND on a pseudo-terminal and talk PPP to it.
     public var ptyCommand: String?
+    /// `connect`, `disconnect`, `init`, `welcome`: chat scripts run with the line as stdin/stdout.
+    public var connectScript: String?
+    public var disconnectScript: String?
+    public var initScript: String?
+    public var welcomeScript: String?
+    /// `connect-delay N`: milliseconds to wait for the peer's first frame after dialling.
+    public var connectDelay: Int = 1000
     /// `record FILE`: record the line's bytes (pppd's format).
     public var recordFile: String?
 
@@ -66,8 +73,14 @@ public struct ChapdOptions: Sendable, Equatable {
     public var logFile: String?
     public var linkName: String?
     public var ipparam: String?
-    /// Accepted for compatibility; chapd never redials (`persist` is unsupported).
+    /// With `persist`: give up after this many consecutive attempts that never brought a
+    /// network protocol up; 0: never give up.
     public var maxfail: Int = 10
+    /// `persist`: redial (reopen the line, rerun connect) when a link ends.
+    public var persist: Bool = false
+    /// `holdoff N`: seconds between a link's end and the redial.
+    public var holdoff: Int = 30
+    public var holdoffSpecified: Bool = false
     /// `dump`: print options in effect. `dryrun`: print them and exit.
     public var dump: Bool = false
     public var dryrun: Bool = false
@@ -180,6 +193,8 @@ public struct ChapdOptions: Sendable, Equatable {
     public var acceptRemote: Bool = false
     /// The last two `ms-dns` values (pppd: one value serves as both primary and secondary).
     public var msDNS: [DottedQuad] = []
+    /// `usepeerdns`: ask the peer for DNS addresses (RFC 1877) and write resolv.conf.
+    public var usePeerDNS: Bool = false
     public var ipcpRestart: Int = 3
     public var ipcpMaxConfigure: Int = 10
     public var ipcpMaxFailure: Int = 5
@@ -229,6 +244,12 @@ public struct ChapdOptions: Sendable, Equatable {
         if refuseChap { return false }
         if refuseChapCallin && callDirection == .callin { return false }
         return true
+    }
+
+    /// The holdoff in effect: pppd makes it 0 when there is no connect script and no
+    /// `holdoff` was given (a directly attached line can be reopened at once).
+    public var effectiveHoldoff: Int {
+        (connectScript?.isEmpty ?? true) && !holdoffSpecified ? 0 : holdoff
     }
 
     /// Primary and secondary DNS to offer (pppd: the second-last and last `ms-dns`).

@@ -97,8 +97,12 @@ enum OptionTable {
         .string("logfile", "FILE", "append log lines to FILE") { $0.logFile = $1 },
         .string("linkname", "NAME", "logical link name (LINKNAME in the hook scripts' environment)") { $0.linkName = $1 },
         .string("ipparam", "STRING", "extra parameter for the ip-up/ip-down scripts") { $0.ipparam = $1 },
-        .int("maxfail", "accepted for compatibility (chapd never redials); default 10") { $0.maxfail = $1 },
-        .noop("nopersist", "chapd never redials"),
+        .int("maxfail", "with persist, give up after N consecutive failed attempts; 0 = never (default 10)") { $0.maxfail = $1 },
+        .flag("persist", "redial when the link ends (except on SIGTERM/SIGINT)", group: "persist") { $0.persist = true },
+        .flag("nopersist", "exit when the link ends (default)", group: "persist") { $0.persist = false },
+        .int("holdoff", "seconds to wait before redialling (default 30; 0 without a connect script)") {
+            $0.holdoff = $1; $0.holdoffSpecified = true
+        },
         .flag("dump", "print the options in effect") { $0.dump = true },
         .flag("dryrun", "print the options in effect and exit") { $0.dryrun = true },
         .flag("--help", "print the option list and exit", group: "help") { $0.helpRequested = true },
@@ -209,6 +213,7 @@ enum OptionTable {
         .flag("-ipdefault", "same as noipdefault", group: "noipdefault") { $0.noIPDefault = true },
         .flag("ipcp-accept-local", "accept the peer's idea of our address") { $0.acceptLocal = true },
         .flag("ipcp-accept-remote", "accept the peer's idea of its address") { $0.acceptRemote = true },
+        .flag("usepeerdns", "ask the peer for DNS addresses; write them to OPTIONSDIR/resolv.conf, DNS1/DNS2 for the hooks") { $0.usePeerDNS = true },
         .string("ms-dns", "ADDR", "DNS address to offer; give twice for primary and secondary") {
             (o: inout ChapdOptions, v: String) throws(OptionValueError) in
             let a = try OptionValues.address(v, option: "ms-dns")
@@ -288,12 +293,17 @@ enum OptionTable {
         .flag("nocdtrcts", "no flow control", group: "flow") { $0.flowControl = .none },
         .flag("notty", "talk PPP on standard input/output, which need not be a terminal") { $0.notty = true },
         .string("pty", "COMMAND", "run COMMAND on a pseudo-terminal and talk PPP to it") { $0.ptyCommand = $1 },
+        .string("connect", "SCRIPT", "run SCRIPT (through /bin/sh) on the line to dial before PPP starts") { $0.connectScript = $1 },
+        .string("disconnect", "SCRIPT", "run SCRIPT on the line after the link ends, before it is closed") { $0.disconnectScript = $1 },
+        .string("init", "SCRIPT", "run SCRIPT on the line to initialise it, before connect") { $0.initScript = $1 },
+        .string("welcome", "SCRIPT", "run SCRIPT on the line after connect, before PPP starts") { $0.welcomeScript = $1 },
+        .int("connect-delay", "after connect (or pty), wait up to N ms for the peer to speak first (default 1000)", max: 100_000) { $0.connectDelay = $1 },
         .string("record", "FILE", "record every frame to FILE as a pcap capture (link type PPP_WITH_DIR)") { $0.recordFile = $1 },
     ]
 
     static let unsupportedSpecs: [OptionSpec] = {
         let chapOnly = "it authenticates with CHAP MD5 only"
-        let noDial = "it handles one call on an open line and never dials or redials"
+        let noDemand = "dial-on-demand needs a dormant network interface that chapd does not keep"
         let noKernel = "it does not configure a kernel network interface"
         let noCompress = "it does not implement compression or encryption (CCP)"
         var s: [OptionSpec] = []
@@ -305,12 +315,11 @@ enum OptionTable {
                   "eap-timeout", "eap-max-rreq", "eap-interval", "srp-interval", "pap-secrets", "+ua"] {
             s.append(.unsupported(w, chapOnly, argument: "ARG"))
         }
-        for w in ["demand", "persist"] { s.append(.unsupported(w, noDial)) }
-        for w in ["connect", "disconnect", "init", "welcome", "holdoff", "idle", "maxconnect",
-                  "connect-delay", "socket"] {
-            s.append(.unsupported(w, noDial, argument: "ARG"))
+        s.append(.unsupported("demand", noDemand))
+        for w in ["idle", "maxconnect", "socket"] {
+            s.append(.unsupported(w, "it does not implement this pppd feature", argument: "ARG"))
         }
-        for w in ["replacedefaultroute", "proxyarp", "usepeerdns", "ktune", "defaultroute6", "ipv6cp-use-ipaddr",
+        for w in ["replacedefaultroute", "proxyarp", "ktune", "defaultroute6", "ipv6cp-use-ipaddr",
                   "ipv6cp-use-persistent"] {
             s.append(.unsupported(w, noKernel))
         }

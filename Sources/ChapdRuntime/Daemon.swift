@@ -38,6 +38,8 @@ public struct DaemonPlan: Sendable {
     public var radius: RADIUSPlan?
     /// Which link this is for RADIUS (NAS-Port, NAS-Port-Type, Calling-Station-Id).
     public var verificationContext: VerificationContext?
+    /// Chat scripts and the redial rules (`connect`, `persist`, `holdoff`, `maxfail`).
+    public var dial = DialPlan()
 
     public init(line: LineSpec, logSink: LogSink, session: LinkConfiguration, hookFacts: HookRunner.LinkFacts) {
         self.line = line
@@ -47,11 +49,86 @@ public struct DaemonPlan: Sendable {
     }
 }
 
-/// Runs one link to completion on a SwiftNIO event loop and returns pppd's exit status.
+/// pppd's dialling words: scripts run on the line, and whether and when to redial.
+public struct DialPlan: Sendable {
+    public var initScript: String?
+    public var connectScript: String?
+    public var welcomeScript: String?
+    public var disconnectScript: String?
+    /// `connect-delay`, milliseconds: after connect (or pty), how long to let the peer speak first.
+    public var connectDelay = 1000
+    public var persist = false
+    /// Seconds (already 0 when pppd would make it so: no connect script, no `holdoff`).
+    public var holdoff = 0
+    /// 0: never give up.
+    public var maxfail = 10
+    public init() {}
+}
+
+/// Runs links on a SwiftNIO event loop, one after another while `persist` says so (pppd's
+/// main loop), and returns pppd's exit status.
 public enum Daemon {
     public static func run(_ plan: DaemonPlan, logger: Logger) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
+        let control = AttemptControl()
 
+        // Signals, as pppd: TERM/INT end the link politely and for good; HUP re-reads
+        // chap-secrets and, with persist, also hangs up and redials at once.
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            src.setEventHandler {
+                if sig == SIGHUP {
+                    if let store = plan.secrets as? ReloadableSecrets {
+                        store.reloadNow(logger: logger)
+                    }
+                    if plan.dial.persist {
+                        logger.info("Hangup (SIGHUP)")
+                        control.hangUp()
+                    }
+                } else {
+                    control.quit(signal: sig)
+                }
+            }
+            src.resume()
+            sources.append(src)
+        }
+        defer { for s in sources { s.cancel() } }
+
+        // pppd's `unsuccess`: attempts since a network protocol last came up.
+        var unsuccess = 0
+        while true {
+            unsuccess += 1
+            control.beginAttempt()
+            let attempt = runAttempt(plan, logger: logger, control: control)
+            if attempt.networkWasUp { unsuccess = 0 }
+            let dial = plan.dial
+            if !dial.persist || control.askedToQuit || (dial.maxfail > 0 && unsuccess >= dial.maxfail) {
+                if dial.persist && !control.askedToQuit && dial.maxfail > 0 && unsuccess >= dial.maxfail {
+                    logger.notice("Giving up after \(unsuccess) failed attempt\(unsuccess == 1 ? "" : "s") (maxfail \(dial.maxfail))")
+                }
+                return attempt.status
+            }
+            // pppd: no holdoff after a hang-up (the line is already gone) or a SIGHUP.
+            let wait = attempt.hungUp || control.hangUpRequested ? 0 : dial.holdoff
+            if wait > 0 {
+                logger.info("Waiting \(wait) s before redialling (holdoff)")
+                control.holdoff(seconds: wait)
+                if control.askedToQuit { return ExitStatus.userRequest }
+            }
+        }
+    }
+
+    struct AttemptOutcome {
+        var status: Int32
+        var networkWasUp = false
+        /// The line hung up (pppd's `hungup`): no disconnect script, no holdoff.
+        var hungUp = false
+    }
+
+    /// One pass of pppd's loop: open the line, run init/connect/welcome, the link, disconnect.
+    static func runAttempt(_ plan: DaemonPlan, logger: Logger, control: AttemptControl) -> AttemptOutcome {
         // Open the line.
         var lock: UUCPLock?
         var savedTermios: termios?
@@ -98,11 +175,11 @@ public enum Daemon {
         } catch let error as LineError {
             logger.error("\(error.message)")
             lock?.release()
-            return error.kind == .lock ? ExitStatus.lockFailed : ExitStatus.openFailed
+            return AttemptOutcome(status: error.kind == .lock ? ExitStatus.lockFailed : ExitStatus.openFailed)
         } catch {
             logger.error("\(error)")
             lock?.release()
-            return ExitStatus.openFailed
+            return AttemptOutcome(status: ExitStatus.openFailed)
         }
         defer {
             if restoreFD >= 0 {
@@ -110,6 +187,26 @@ public enum Daemon {
                 close(restoreFD)
             }
             lock?.release()
+        }
+
+        // Scripts talk on the line through their own descriptor: the event loop closes its
+        // one when the link ends, and disconnect runs after that (pppd: before the close).
+        let scriptIn: CInt, scriptOut: CInt
+        if case .stdio = plan.line {
+            scriptIn = fcntl(0, F_DUPFD_CLOEXEC, 0)
+            scriptOut = fcntl(1, F_DUPFD_CLOEXEC, 0)
+        } else {
+            scriptIn = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+            scriptOut = scriptIn
+        }
+        defer {
+            close(scriptIn)
+            if scriptOut != scriptIn { close(scriptOut) }
+        }
+        if let failure = dial(plan, fd: fd, scriptIn: scriptIn, scriptOut: scriptOut, logger: logger, control: control) {
+            close(fd)
+            if let child, child.isRunning { child.terminate() }
+            return AttemptOutcome(status: failure)
         }
 
         var capture: CaptureWriter?
@@ -126,7 +223,7 @@ public enum Daemon {
             } catch {
                 logger.error("Couldn't open record file \(path): \(error)")
                 close(fd)
-                return ExitStatus.fatalError
+                return AttemptOutcome(status: ExitStatus.fatalError)
             }
         }
 
@@ -145,7 +242,7 @@ public enum Daemon {
                 radius = RADIUSBackend(transport: transport, logger: logger, defaultInterim: radiusPlan.defaultInterim)
             } catch {
                 logger.error("RADIUS: cannot start the client: \(error)")
-                return ExitStatus.fatalError
+                return AttemptOutcome(status: ExitStatus.fatalError)
             }
         }
 
@@ -174,7 +271,7 @@ public enum Daemon {
                 logger.info("RADIUS: Disconnect-Requests accepted on \(listen.host):\(listen.port)")
             } catch {
                 logger.error("RADIUS: cannot listen for Disconnect-Requests on \(listen.host):\(listen.port): \(error)")
-                return ExitStatus.fatalError
+                return AttemptOutcome(status: ExitStatus.fatalError)
             }
         }
 
@@ -193,35 +290,183 @@ public enum Daemon {
         } catch {
             logger.error("Couldn't attach to the line: \(error)")
             exitStatus.succeed(ExitStatus.openFailed)
-            return ExitStatus.openFailed
+            return AttemptOutcome(status: ExitStatus.openFailed)
         }
 
-        // Signals, as pppd: TERM/INT end the link politely, HUP re-reads chap-secrets.
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGTERM, SIGINT, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            src.setEventHandler {
-                if sig == SIGHUP {
-                    if let store = plan.secrets as? ReloadableSecrets {
-                        store.reloadNow(logger: logger)
-                    }
-                } else {
-                    channel.eventLoop.execute { driver.terminate(signal: sig) }
-                }
-            }
-            src.resume()
-            sources.append(src)
-        }
-
+        control.linkStarted(
+            terminate: { sig in channel.eventLoop.execute { driver.terminate(signal: sig) } },
+            hangUp: { channel.eventLoop.execute { driver.terminate(reason: "User request", end: .userRequest) } })
         let status = (try? exitStatus.futureResult.wait()) ?? ExitStatus.fatalError
-        for s in sources { s.cancel() }
+        control.linkEnded()
+        let networkWasUp = (try? channel.eventLoop.submit { driver.networkWasUp }.wait()) ?? false
         try? disconnectServer?.close().wait()
         try? channel.closeFuture.wait()
+        let hungUp = status == ExitStatus.hangup
+        // pppd's disconnect_tty: not after a hang-up (there is no line to talk to).
+        if let script = plan.dial.disconnectScript, !hungUp {
+            if let code = runScript(script, role: "Disconnect", input: scriptIn, output: scriptOut, plan: plan,
+                                    logger: logger, control: control), code == 0 {
+                logger.info("Serial link disconnected.")
+            } else {
+                logger.warning("disconnect script failed")
+            }
+        }
         if let child, child.isRunning {
             child.terminate()
         }
-        return status
+        return AttemptOutcome(status: status, networkWasUp: networkWasUp, hungUp: hungUp)
+    }
+
+    /// pppd's connect_tty after the line is set up: init, connect, welcome, connect-delay.
+    /// Returns the exit status of a failure, nil when PPP may start.
+    static func dial(_ plan: DaemonPlan, fd: CInt, scriptIn: CInt, scriptOut: CInt, logger: Logger,
+                     control: AttemptControl) -> Int32? {
+        let d = plan.dial
+        if let s = d.initScript, !s.isEmpty {
+            guard runScript(s, role: "Initializer", input: scriptIn, output: scriptOut, plan: plan, logger: logger,
+                            control: control) == 0 else {
+                if control.askedToQuit { return ExitStatus.userRequest }
+                logger.error("Initializer script failed")
+                return ExitStatus.initFailed
+            }
+            logger.info("Serial port initialized.")
+        }
+        if let s = d.connectScript, !s.isEmpty {
+            guard runScript(s, role: "Connect", input: scriptIn, output: scriptOut, plan: plan, logger: logger,
+                            control: control) == 0 else {
+                if control.askedToQuit { return ExitStatus.userRequest }
+                logger.error("Connect script failed")
+                return ExitStatus.connectFailed
+            }
+            logger.info("Serial connection established.")
+        }
+        if control.askedToQuit { return ExitStatus.userRequest }
+        if let s = d.welcomeScript, !s.isEmpty {
+            // pppd: a failing welcome script is only a warning.
+            if runScript(s, role: "Welcome", input: scriptIn, output: scriptOut, plan: plan, logger: logger,
+                         control: control) != 0 {
+                logger.warning("Welcome script failed")
+            }
+        }
+        // pppd's listen_time: having dialled, give the peer up to connect-delay ms to speak
+        // first, so our first frames do not bounce off a line still being set up. What it
+        // sends stays unread for the link.
+        var isPty = false
+        if case .ptyCommand = plan.line { isPty = true }
+        if (d.connectScript != nil || isPty) && d.connectDelay > 0 {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            _ = poll(&p, 1, Int32(d.connectDelay))
+        }
+        return nil
+    }
+
+    /// Runs a chat script through /bin/sh with the line as its standard input and output,
+    /// on this (non-event-loop) thread, and waits for it. Returns its exit status (a signal
+    /// counts as 128+N), nil when it could not be started. The command itself is never
+    /// logged: chat scripts hold phone numbers and passwords.
+    static func runScript(_ command: String, role: String, input: CInt, output: CInt, plan: DaemonPlan,
+                          logger: Logger, control: AttemptControl) -> Int32? {
+        // chat reads and writes the line with blocking calls, as pppd arranges.
+        for f in Set([input, output]) {
+            let flags = fcntl(f, F_GETFL)
+            if flags >= 0 { _ = fcntl(f, F_SETFL, flags & ~O_NONBLOCK) }
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.standardInput = FileHandle(fileDescriptor: input, closeOnDealloc: false)
+        p.standardOutput = FileHandle(fileDescriptor: output, closeOnDealloc: false)
+        p.standardError = FileHandle(fileDescriptor: plan.logSink.descriptor, closeOnDealloc: false)
+        do {
+            try p.run()
+        } catch {
+            logger.error("Failed to run \(role.lowercased()) script: \(error)")
+            return nil
+        }
+        logger.debug("\(role) script started (pid \(p.processIdentifier))")
+        control.scriptStarted(p)
+        p.waitUntilExit()
+        control.scriptEnded()
+        let code = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+        logger.debug("\(role) script finished (pid \(p.processIdentifier)), status = 0x\(String(code, radix: 16))")
+        return code
+    }
+}
+
+/// What a signal reaches in the current attempt: the running script, the link, or the
+/// holdoff wait. Signal handlers call in from a dispatch queue.
+final class AttemptControl: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var script: Process?
+    private var terminateLink: (@Sendable (Int32) -> Void)?
+    private var hangUpLink: (@Sendable () -> Void)?
+    private var quitSignal: Int32?
+    private var hangUpFlag = false
+    private var wakeHoldoff = false
+
+    var askedToQuit: Bool { condition.withLock { quitSignal != nil } }
+    /// SIGHUP arrived during this attempt (pppd's kill_link without asked_to_quit).
+    var hangUpRequested: Bool { condition.withLock { hangUpFlag } }
+
+    func beginAttempt() { condition.withLock { hangUpFlag = false } }
+
+    func scriptStarted(_ p: Process) {
+        let quit = condition.withLock { () -> Bool in
+            script = p
+            return quitSignal != nil
+        }
+        if quit { p.terminate() }
+    }
+
+    func scriptEnded() { condition.withLock { script = nil } }
+
+    func linkStarted(terminate: @escaping @Sendable (Int32) -> Void, hangUp: @escaping @Sendable () -> Void) {
+        let pending = condition.withLock { () -> (Int32?, Bool) in
+            terminateLink = terminate
+            hangUpLink = hangUp
+            return (quitSignal, hangUpFlag)
+        }
+        if let sig = pending.0 { terminate(sig) } else if pending.1 { hangUp() }
+    }
+
+    func linkEnded() {
+        condition.withLock {
+            terminateLink = nil
+            hangUpLink = nil
+        }
+    }
+
+    /// SIGTERM / SIGINT: end the link (or script, or holdoff) and do not redial.
+    func quit(signal sig: Int32) {
+        let (p, link) = condition.withLock { () -> (Process?, (@Sendable (Int32) -> Void)?) in
+            if quitSignal == nil { quitSignal = sig }
+            wakeHoldoff = true
+            condition.broadcast()
+            return (script, terminateLink)
+        }
+        p?.terminate()
+        link?(sig)
+    }
+
+    /// SIGHUP with persist: end this link (or holdoff) and redial at once.
+    func hangUp() {
+        let (p, link) = condition.withLock { () -> (Process?, (@Sendable () -> Void)?) in
+            hangUpFlag = true
+            wakeHoldoff = true
+            condition.broadcast()
+            return (script, hangUpLink)
+        }
+        p?.terminate()
+        link?()
+    }
+
+    /// Waits `seconds`, or less if a signal arrives.
+    func holdoff(seconds: Int) {
+        let deadline = Date().addingTimeInterval(TimeInterval(seconds))
+        condition.withLock {
+            wakeHoldoff = false
+            while !wakeHoldoff && quitSignal == nil && !hangUpFlag && condition.wait(until: deadline) {}
+        }
     }
 }
 

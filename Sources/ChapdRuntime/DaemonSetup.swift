@@ -101,6 +101,14 @@ public struct DaemonSetup {
         plan.hookDirectory = options.optionsDirectory
         plan.dataPlane = dataPlane
         plan.radius = radiusPlan
+        plan.dial.initScript = options.initScript
+        plan.dial.connectScript = options.connectScript
+        plan.dial.welcomeScript = options.welcomeScript
+        plan.dial.disconnectScript = options.disconnectScript
+        plan.dial.connectDelay = options.connectDelay
+        plan.dial.persist = options.persist
+        plan.dial.holdoff = options.effectiveHoldoff
+        plan.dial.maxfail = options.maxfail
         let device = options.device ?? (options.ptyCommand != nil ? "pty" : "notty")
         plan.verificationContext = VerificationContext(
             device: device, port: 0, isSerial: device.hasPrefix("/dev/tty") && !device.hasPrefix("/dev/ttyp"),
@@ -198,6 +206,7 @@ public struct DaemonSetup {
             c.noIPDefault = o.noIPDefault
             c.primaryDNS = o.dnsPrimary?.value
             c.secondaryDNS = o.dnsSecondary?.value
+            c.requestDNS = o.usePeerDNS
             ipcp = c
         }
         var ipcpTimers = NegotiationTimers()

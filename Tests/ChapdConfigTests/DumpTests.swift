@@ -21,7 +21,7 @@ import Testing
 
     @Test func everyValueOptionHasADumpValue() throws {
         let samples = ["N": "200", "NAME": "x", "FILE": "/x", "ADDR": "1.2.3.4", "MAP": "1", "TEXT": "t",
-                       "STRING": "s", "COMMAND": "c", "PASSWORD": "p", "LOCAL,REMOTE": "::1,::2",
+                       "STRING": "s", "COMMAND": "c", "SCRIPT": "chat", "PASSWORD": "p", "LOCAL,REMOTE": "::1,::2",
                        "radius.so": "radius.so", "HOST:PORT": "127.0.0.1:3799"]
         for spec in OptionTable.supported {
             guard case .value = spec.action else { continue }

@@ -44,6 +44,15 @@ import Testing
         #expect(a.requirePeerAuth && a.canAuthenticateSelf && a.effectiveUser == "alice")
     }
 
+    @Test func dialoutDialsWithChatAndPersists() throws {
+        let o = try parseSample(["call", "dialout"])
+        #expect(o.connectScript == "/usr/sbin/chat -v -f /etc/chatscripts/dialout -T 5551234")
+        #expect(o.device == "/dev/ttyS0" && o.speed == 115200 && o.modem && o.lock)
+        #expect(o.callDirection == .callout && !o.requirePeerAuth && o.effectiveUser == "alice")
+        #expect(o.usePeerDNS && o.persist && o.effectiveHoldoff == 30 && o.maxfail == 10)
+        #expect(o.warnings.isEmpty)
+    }
+
     @Test func commandLineOverridesPeerFile() throws {
         let o = try parseSample(["call", "dialin-server", "chap-interval", "0"])
         #expect(o.chapInterval == 0)

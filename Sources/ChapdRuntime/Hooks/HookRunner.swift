@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import PPPPackets
 
 /// pppd's scripts in the options directory: `auth-up`, `auth-down`, `ip-up`, `ip-down`.
 /// They run with pppd's arguments and environment, without waiting; a missing script is
@@ -24,6 +25,9 @@ public struct HookRunner: Sendable {
         public var linkRemoteAddress: String = ""
         public var ipparam: String = ""
         public var linkName: String = ""
+        /// usepeerdns: the peer's DNS addresses (pppd's DNS1 / DNS2).
+        public var dns1: String = ""
+        public var dns2: String = ""
         public init(interfaceName: String, device: String, speed: Int) {
             self.interfaceName = interfaceName
             self.device = device
@@ -67,6 +71,9 @@ public struct HookRunner: Sendable {
         if !f.linkRemoteAddress.isEmpty { env["LLREMOTE"] = f.linkRemoteAddress }
         if !f.linkName.isEmpty { env["LINKNAME"] = f.linkName }
         if !f.ipparam.isEmpty { env["IPPARAM"] = f.ipparam }
+        if !f.dns1.isEmpty { env["DNS1"] = f.dns1 }
+        if !f.dns2.isEmpty { env["DNS2"] = f.dns2 }
+        if !f.dns1.isEmpty || !f.dns2.isEmpty { env["USEPEERDNS"] = "1" }
         return env
     }
 
@@ -76,6 +83,25 @@ public struct HookRunner: Sendable {
         // Checking the file and spawning the process happen off the event loop (a fork of a
         // large process takes milliseconds); one serial queue keeps the hooks in order.
         Self.spawnQueue.async { self.spawn(hook, facts: facts, completion: completion) }
+    }
+
+    /// usepeerdns: writes `DIRECTORY/resolv.conf` as pppd's create_resolv does (one
+    /// `nameserver` line per address, the second only if it differs), on the hooks' queue
+    /// so it is in place before ip-up runs.
+    public func writeResolvConf(primary: UInt32?, secondary: UInt32?) {
+        let path = directory + "/resolv.conf"
+        var text = ""
+        if let primary { text += "nameserver \(dottedQuad(primary))\n" }
+        if let secondary, secondary != primary { text += "nameserver \(dottedQuad(secondary))\n" }
+        let logger = self.logger
+        Self.spawnQueue.async { [text] in
+            do {
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                chmod(path, 0o644)
+            } catch {
+                logger.error("Failed to create \(path): \(error.localizedDescription)")
+            }
+        }
     }
 
     private static let spawnQueue = DispatchQueue(label: "chapd.hooks")

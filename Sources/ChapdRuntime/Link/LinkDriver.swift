@@ -237,6 +237,8 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     var peerName: String { hookFacts.peerName }
     var interfaceName: String? { interface?.tun.name }
     var addresses: (local: UInt32, remote: UInt32)? { session.ipAddresses }
+    /// A network protocol came up on this link (pppd's np_up: the attempt succeeded).
+    var networkWasUp: Bool { session.networkWasUp }
     var sessionCounters: LinkCounters { session.counters }
     var accountingSessionId: String? { accounting?.id }
 
@@ -336,6 +338,10 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 }
                 hookFacts.localAddress = dottedQuad(local)
                 hookFacts.remoteAddress = dottedQuad(remote)
+                // usepeerdns (pppd's ipcp_up): resolv.conf is written before ip-up runs.
+                hookFacts.dns1 = session.peerDNS?.primary.map(dottedQuad) ?? ""
+                hookFacts.dns2 = session.peerDNS?.secondary.map(dottedQuad) ?? ""
+                if let dns = session.peerDNS { hooks?.writeResolvConf(primary: dns.primary, secondary: dns.secondary) }
                 if let dataPlane {
                     guard let state = ensureInterface(plan: dataPlane) else { break }
                     do {

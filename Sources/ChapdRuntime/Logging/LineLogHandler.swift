@@ -23,6 +23,9 @@ public final class LogSink: @unchecked Sendable {
         self.ownsFD = true
     }
 
+    /// The descriptor log lines go to (connect scripts' standard error, as pppd's log_to_fd).
+    var descriptor: CInt { fd }
+
     public func write(_ line: String) {
         var bytes = Array(line.utf8)
         bytes.append(0x0a)

@@ -14,6 +14,8 @@ public struct IPCPConfiguration: Hashable, Sendable {
     /// `ms-dns` (first and second), given when the peer asks with options 129/131.
     public var primaryDNS: UInt32?
     public var secondaryDNS: UInt32?
+    /// `usepeerdns`: ask the peer for DNS addresses (options 129/131, starting at 0.0.0.0).
+    public var requestDNS = false
 
     public init() {}
 }

@@ -14,6 +14,11 @@ public struct IPCPPolicy: NegotiationPolicy {
     public private(set) var peerAddress: UInt32?
     /// Set when IPCP opens, cleared when it goes down.
     public private(set) var negotiatedAddresses: (local: UInt32, remote: UInt32)?
+    /// pppd's `req_dns1`/`req_dns2` and `dnsaddr`: what we ask for, updated from Naks.
+    public private(set) var requestingDNS = (primary: false, secondary: false)
+    public private(set) var dnsAddresses: (primary: UInt32, secondary: UInt32) = (0, 0)
+    /// The peer's DNS addresses as they stood when IPCP opened (0: none), for usepeerdns.
+    public private(set) var negotiatedDNS: (primary: UInt32, secondary: UInt32)?
     /// pppd's `req_addr`: Nak once with REMOTE if the peer's request names no address.
     var suggestRemote = true
 
@@ -21,6 +26,7 @@ public struct IPCPPolicy: NegotiationPolicy {
         self.configuration = configuration
         self.allowedRemote = allowedRemote
         self.ourAddress = configuration.localAddress ?? 0
+        self.requestingDNS = (configuration.requestDNS, configuration.requestDNS)
     }
 
     /// REMOTE, or the single host the secrets allow when REMOTE is unset or not allowed.
@@ -41,10 +47,16 @@ public struct IPCPPolicy: NegotiationPolicy {
         requestingAddress = true
         peerAddress = nil
         suggestRemote = wantedRemote != 0
+        requestingDNS = (configuration.requestDNS, configuration.requestDNS)
+        dnsAddresses = (0, 0)
     }
 
     public mutating func requestOptions() -> [UInt8] {
-        requestingAddress ? IPCPOption.ipAddress(ourAddress).raw.bytes : []
+        // pppd's order: address, then DNS 129, DNS 131.
+        var bytes = requestingAddress ? IPCPOption.ipAddress(ourAddress).raw.bytes : []
+        if requestingDNS.primary { bytes += IPCPOption.primaryDNS(dnsAddresses.primary).raw.bytes }
+        if requestingDNS.secondary { bytes += IPCPOption.secondaryDNS(dnsAddresses.secondary).raw.bytes }
+        return bytes
     }
 
     public mutating func peerAcknowledged(_ options: [UInt8], context: inout NegotiationContext) -> Bool {
@@ -56,18 +68,31 @@ public struct IPCPPolicy: NegotiationPolicy {
         guard scan.malformedTail.isEmpty else { return false }
         var address = ourAddress
         var requesting = requestingAddress
+        var dnsWanted = requestingDNS
+        var dns = dnsAddresses
         for raw in scan.options {
-            guard case .ipAddress(let a) = IPCPOption(raw) else { continue } // others: we asked none
-            if treatAsReject {
-                requesting = false
-            } else {
-                requesting = true
-                if acceptLocal && a != 0 { address = a }
+            switch IPCPOption(raw) {
+            case .ipAddress(let a):
+                if treatAsReject {
+                    requesting = false
+                } else {
+                    requesting = true
+                    if acceptLocal && a != 0 { address = a }
+                }
+            // usepeerdns: the Nak carries the peer's DNS address; ask for exactly that next.
+            case .primaryDNS(let a) where requestingDNS.primary:
+                if treatAsReject { dnsWanted.primary = false } else { dns.primary = a }
+            case .secondaryDNS(let a) where requestingDNS.secondary:
+                if treatAsReject { dnsWanted.secondary = false } else { dns.secondary = a }
+            default:
+                continue // options we did not ask for
             }
         }
         if context.state != .opened {
             ourAddress = address
             requestingAddress = requesting
+            requestingDNS = dnsWanted
+            dnsAddresses = dns
         }
         return true
     }
@@ -75,9 +100,23 @@ public struct IPCPPolicy: NegotiationPolicy {
     public mutating func peerRejected(_ options: [UInt8], context: inout NegotiationContext) -> Bool {
         let scan = OptionScan(options)
         guard scan.malformedTail.isEmpty else { return false }
+        var requesting = requestingAddress
+        var dnsWanted = requestingDNS
         for raw in scan.options {
-            guard requestingAddress, raw == IPCPOption.ipAddress(ourAddress).raw else { return false }
-            if context.state != .opened { requestingAddress = false }
+            // A Reject must name exactly what we sent (pppd's rejci), else it is bad.
+            if requestingAddress && raw == IPCPOption.ipAddress(ourAddress).raw {
+                requesting = false
+            } else if requestingDNS.primary && raw == IPCPOption.primaryDNS(dnsAddresses.primary).raw {
+                dnsWanted.primary = false
+            } else if requestingDNS.secondary && raw == IPCPOption.secondaryDNS(dnsAddresses.secondary).raw {
+                dnsWanted.secondary = false
+            } else {
+                return false
+            }
+        }
+        if context.state != .opened {
+            requestingAddress = requesting
+            requestingDNS = dnsWanted
         }
         return true
     }
@@ -159,9 +198,13 @@ public struct IPCPPolicy: NegotiationPolicy {
             return
         }
         negotiatedAddresses = (local: ourAddress, remote: remote)
+        // pppd's ipcp_up: an address the peer rejected counts as none.
+        negotiatedDNS = (requestingDNS.primary ? dnsAddresses.primary : 0,
+                         requestingDNS.secondary ? dnsAddresses.secondary : 0)
     }
 
     public mutating func layerDown(context: inout NegotiationContext) {
         negotiatedAddresses = nil
+        negotiatedDNS = nil
     }
 }

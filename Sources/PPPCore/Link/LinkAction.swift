@@ -50,6 +50,8 @@ public enum ExitStatus {
     public static let userRequest: Int32 = 5
     public static let lockFailed: Int32 = 6
     public static let openFailed: Int32 = 7
+    /// The connect script failed (pppd's EXIT_CONNECT_FAILED).
+    public static let connectFailed: Int32 = 8
     public static let negotiationFailed: Int32 = 10
     public static let peerAuthFailed: Int32 = 11
     public static let idleTimeout: Int32 = 12

@@ -37,6 +37,8 @@ public struct LinkSession: Sendable {
     private var deadlines = TimerTable<Machine>()
     /// The addresses IPCP agreed, while it is up (host order).
     public private(set) var ipAddresses: (local: UInt32, remote: UInt32)?
+    /// usepeerdns: the DNS addresses the peer gave while IPCP is up (nil: none asked or given).
+    public private(set) var peerDNS: (primary: UInt32?, secondary: UInt32?)?
     private var ipv6Identifiers: (local: UInt64, remote: UInt64)?
     private var finished = false
     /// Idle-Timeout: the limit, when IP last moved (as far as the last check saw), and the
@@ -466,11 +468,17 @@ public struct LinkSession: Sendable {
                 ipAddresses = negotiated
                 out.append(.log(.notice, "local  IP address \(dottedQuad(negotiated.local))"))
                 out.append(.log(.notice, "remote IP address \(dottedQuad(negotiated.remote))"))
+                if let dns = ipcp?.policy.negotiatedDNS, dns.primary != 0 || dns.secondary != 0 {
+                    peerDNS = (dns.primary == 0 ? nil : dns.primary, dns.secondary == 0 ? nil : dns.secondary)
+                    if dns.primary != 0 { out.append(.log(.notice, "primary   DNS address \(dottedQuad(dns.primary))")) }
+                    if dns.secondary != 0 { out.append(.log(.notice, "secondary DNS address \(dottedQuad(dns.secondary))")) }
+                }
                 out.append(.ipUp(local: negotiated.local, remote: negotiated.remote))
             case .thisLayerDown:
                 if let a = ipAddresses {
                     out.append(.ipDown(local: a.local, remote: a.remote))
                     ipAddresses = nil
+                    peerDNS = nil
                 }
             case .thisLayerFinished:
                 // pppd's np_finished: the last network protocol is gone.
