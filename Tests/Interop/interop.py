@@ -525,7 +525,14 @@ class AtLeast:
     pattern: str | re.Pattern
 
 
-Expect = str | re.Pattern | AtLeast
+@dataclass(frozen=True)
+class Exactly:
+    """Expectation: pattern (substring or compiled regex) occurs in exactly n lines."""
+    n: int
+    pattern: str | re.Pattern
+
+
+Expect = str | re.Pattern | AtLeast | Exactly
 
 
 def _count(pattern: str | re.Pattern, lines: Sequence[str]) -> int:
@@ -537,6 +544,8 @@ def _count(pattern: str | re.Pattern, lines: Sequence[str]) -> int:
 def _describe(e: Expect) -> str:
     if isinstance(e, AtLeast):
         return f">= {e.n} x {_describe(e.pattern)}"
+    if isinstance(e, Exactly):
+        return f"exactly {e.n} x {_describe(e.pattern)}"
     if isinstance(e, re.Pattern):
         return f"/{e.pattern}/"
     return repr(e)
@@ -612,6 +621,10 @@ def evaluate(s: Scenario, r: Result) -> list[str]:
             if isinstance(e, AtLeast):
                 got = _count(e.pattern, lines)
                 if present and got < e.n:
+                    why.append(f"{side} log: expected {_describe(e)}, found {got}")
+            elif isinstance(e, Exactly):
+                got = _count(e.pattern, lines)
+                if present and got != e.n:
                     why.append(f"{side} log: expected {_describe(e)}, found {got}")
             else:
                 got = _count(e, lines)
@@ -867,7 +880,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
     sys.path.insert(0, HERE)
-    sys.modules.setdefault("interop", sys.modules[__name__])  # one AtLeast class, not two
+    sys.modules.setdefault("interop", sys.modules[__name__])  # one AtLeast/Exactly class, not two
     import scenarios as sc
     chosen = sc.SELFTEST if a.selftest else sc.SCENARIOS
     if a.only:

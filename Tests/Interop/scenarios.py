@@ -7,7 +7,7 @@ Expectations are substrings, compiled regexes, or AtLeast(n, pattern) line count
 import hashlib
 import re
 
-from interop import AtLeast, GuestSpec, Scenario
+from interop import AtLeast, Exactly, GuestSpec, Scenario
 
 # chapd's exit status after the peer (pppd) sends LCP TermReq: chapd acknowledges it, waits in
 # Stopping as RFC 1661 says, and exits 0 because the link had been up (pppd's np_up sets
@@ -259,6 +259,49 @@ SERVE_TWICE = Scenario(
     timeout=120,
 )
 SCENARIOS.append(SERVE_TWICE)
+
+# chapd with persist calls out to pppd; the VM's pppd ends the link (SIGTERM: LCP TermReq) and
+# is started again LINGER s later. Timeline from each TermReq: chapd acks, waits 3 s in Stopping,
+# holds off 2 s, reopens the line at ~5 s. Until the second pppd opens ttyS1 at ~6 s the guest
+# tty is closed, so chapd's ConfReqs are dropped (no echo, no loopback); its lcp-restart 3 s
+# resends reach the second pppd long before lcp-max-configure (10) runs out.
+PERSIST_REDIAL = Scenario(
+    name="persist-callout-redial",
+    description="chapd with persist calls out to pppd in the VM; that pppd is SIGTERMed and started "
+                "again; chapd holds off 2 s, reopens the line and is authenticated again; then the "
+                "harness SIGTERMs chapd",
+    guest=GuestSpec(linger=LINGER, pppd_options=["name", "server", "remotename", "alice", "auth", "require-chap",
+                                                 "local", "noipv6", "nodefaultroute", "10.1.0.1:10.1.0.2"],
+                    chap_secrets=f'alice server "{SECRET}" *\n', term_after=12, runs=2),
+    host_cmd=chapd("name", "alice", "user", "alice", "remotename", "server", "noauth", "callout",
+                   "noipdefault", "persist", "holdoff", "2", "maxfail", "3"),
+    host_files={"chap-secrets": f'alice server "{SECRET}" *\n'},
+    # SIGTERM 4 s after the second PPPD-EXIT: within chapd's holdoff (3-5 s after the TermReq),
+    # before the VM powers off at 6 s (LINGER), whose hang-up would make it another attempt.
+    stop_host_after_guest=4,
+    expect_guest=[
+        Exactly(2, re.compile(r'rcvd \[CHAP Response id=0x[0-9a-f]+ <[0-9a-f]{32}>, name = "alice"\]')),
+        Exactly(2, re.compile(r'sent \[CHAP Success id=0x[0-9a-f]+ "Access granted"\]')),
+        Exactly(2, "remote IP address 10.1.0.2"),
+        Exactly(2, re.compile(r"rcvd \[LCP TermAck id=0x[0-9a-f]+\]")),  # chapd acked each TermReq
+    ],
+    forbid_guest=["failed CHAP authentication"],
+    expect_host=[
+        # As pppd 2.4.9: the Success message line, then auth_withpeer_success's own line.
+        Exactly(2, re.compile(r"^CHAP authentication succeeded: Access granted$")),
+        Exactly(2, re.compile(r"^CHAP authentication succeeded$")),
+        Exactly(2, re.compile(r"^local  IP address 10\.1\.0\.2$")),
+        Exactly(2, re.compile(r"^LCP terminated by peer \(User request\)$")),
+        Exactly(2, re.compile(r"^Waiting 2 s before redialling \(holdoff\)$")),  # after each TermReq
+        # pppd would log "Terminating on signal 15" on the SIGTERM in holdoff; this chapd
+        # exits silently, so that line is not expected (yet).
+    ],
+    forbid_host=["Giving up after", "Modem hangup"],
+    pppd_exit=PPPD_EXIT_ON_TERM,
+    host_exit=5,  # EXIT_USER_REQUEST: SIGTERM during the holdoff ends chapd for good
+    timeout=120,
+)
+SCENARIOS.append(PERSIST_REDIAL)
 
 # chapd with pppd's RADIUS words against a real FreeRADIUS the harness runs on the loopback
 # (interop.FreeRADIUS: alice/alicepw, Framed-IP-Address 10.1.2.3, Reply-Message, Class).
