@@ -88,7 +88,7 @@ public enum Daemon {
                         control.hangUp()
                     }
                 } else {
-                    control.quit(signal: sig)
+                    control.quit(signal: sig, logger: logger)
                 }
             }
             src.resume()
@@ -436,8 +436,13 @@ final class AttemptControl: @unchecked Sendable {
         }
     }
 
-    /// SIGTERM / SIGINT: end the link (or script, or holdoff) and do not redial.
-    func quit(signal sig: Int32) {
+    /// SIGTERM / SIGINT: end the link (or script, or holdoff) and do not redial. With no
+    /// link to say so (a script or the holdoff), it is said here, as pppd does in any phase.
+    func quit(signal sig: Int32, logger: Logger) {
+        // Said before the main thread is woken: it may exit as soon as it sees the signal.
+        if condition.withLock({ terminateLink == nil && quitSignal == nil }) {
+            logger.notice("Terminating on signal \(sig)")
+        }
         let (p, link) = condition.withLock { () -> (Process?, (@Sendable (Int32) -> Void)?) in
             if quitSignal == nil { quitSignal = sig }
             wakeHoldoff = true
