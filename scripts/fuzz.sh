@@ -20,7 +20,8 @@ bin=$fuzz/.build/release
 
 build() {
     # -parse-as-library: no Swift `main`; each target's <Target>_main starts libFuzzer's driver.
-    local status=0
+    # t stays local: the caller's t names the target to run.
+    local status=0 t
     swift build -c release --package-path "$fuzz" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > "$fuzz/build.log" 2>&1 || status=$?
     if [ "$status" -ne 0 ]; then
