@@ -32,6 +32,9 @@ let package = Package(
         .library(name: "ChapSecrets", targets: ["ChapSecrets"]),
         .library(name: "ChapdConfig", targets: ["ChapdConfig"]),
         .library(name: "PPPCapture", targets: ["PPPCapture"]),
+        .library(name: "RADIUS", targets: ["RADIUS"]),
+        .library(name: "ChapdControl", targets: ["ChapdControl"]),
+        .library(name: "ISCSIChap", targets: ["ISCSIChap"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -8,18 +8,20 @@
 #   scripts/fuzz.sh --replay          builds every target and runs each committed corpus once
 #                                     (-runs=0): fast, for the test run
 #   scripts/fuzz.sh --merge NAME      minimises NAME's corpus in place (-merge=1)
-#   scripts/fuzz.sh --seed            (re)writes the seed inputs from ../shared/vectors and etc/ppp
+#   scripts/fuzz.sh --seed            (re)writes the seed inputs from ../shared/vectors and etc/ppp,
+#                                     and the RADIUS, control and iSCSI seeds seed.py builds
 # Environment: FUZZ_ARGS adds libFuzzer flags (e.g. FUZZ_ARGS=-runs=10000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 fuzz=Tests/Fuzz
-targets=(FuzzHDLCDecoder FuzzPackets FuzzNegotiation FuzzCHAP FuzzLinkSession FuzzChapSecrets FuzzOptions FuzzCapture)
+targets=(FuzzHDLCDecoder FuzzPackets FuzzNegotiation FuzzCHAP FuzzLinkSession FuzzChapSecrets FuzzOptions FuzzCapture FuzzRADIUS FuzzControl FuzzISCSI)
 bin=$fuzz/.build/release
 
 build() {
     # -parse-as-library: no Swift `main`; each target's <Target>_main starts libFuzzer's driver.
-    local status=0
+    # t stays local: the caller's t names the target to run.
+    local status=0 t
     swift build -c release --package-path "$fuzz" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library > "$fuzz/build.log" 2>&1 || status=$?
     if [ "$status" -ne 0 ]; then
@@ -82,7 +84,7 @@ case "${1:-}" in
     exec python3 "$fuzz/seed.py" "$root"
     ;;
 ""|-h|--help)
-    sed -n '2,14p' "$0"
+    sed -n '2,15p' "$0"
     ;;
 *)
     t=$1

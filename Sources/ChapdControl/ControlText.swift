@@ -99,7 +99,12 @@ public enum ControlText {
     /// their total and the reasons in name order.
     public static func stat(_ s: ServerStat) -> String {
         func split(_ counts: [String: Int]) -> String {
-            let total = counts.values.reduce(0, +)
+            // Saturating: the counts arrive as JSON from the socket, and a sum past Int.max
+            // must print, not trap chapctl.
+            let total = counts.values.reduce(0) { sum, n in
+                let (s, overflow) = sum.addingReportingOverflow(n)
+                return overflow ? (n > 0 ? Int.max : Int.min) : s
+            }
             let parts = counts.filter { $0.value != 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             return parts.isEmpty ? String(total) : "\(total) (\(parts.joined(separator: ", ")))"
         }

@@ -71,6 +71,16 @@ private let rows = [
             """)
     }
 
+    @Test func totalsPastIntMaxSaturate() {
+        // Found by FuzzControl: the sum of a reason's counts overflowed and trapped.
+        let stat = ServerStat(uptimeSeconds: 1, linksByPhase: ["network": Int.max, "dead": 1], linksTotal: 0, handshakesOK: 0,
+                              handshakesFailed: ["timeout": Int.min, "no-secret": -1], framesDropped: [:],
+                              connectionsRefused: [:], secretsReloads: 0, poolFree: nil)
+        let lines = ControlText.stat(stat).split(separator: "\n")
+        #expect(lines[1] == "links                \(Int.max) (dead 1, network \(Int.max))")
+        #expect(lines[4] == "handshakes failed    \(Int.min) (no-secret -1, timeout \(Int.min))")
+    }
+
     @Test func noPoolSaysSo() {
         let stat = ServerStat(uptimeSeconds: 1, linksByPhase: [:], linksTotal: 0, handshakesOK: 0, handshakesFailed: [:],
                               framesDropped: [:], connectionsRefused: [:], secretsReloads: 0, poolFree: nil)

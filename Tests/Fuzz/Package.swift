@@ -29,6 +29,9 @@ let package = Package(
         fuzzTarget("FuzzChapSecrets", ["ChapSecrets"]),
         fuzzTarget("FuzzOptions", ["ChapdConfig", "PPPWords"]),
         fuzzTarget("FuzzCapture", ["PPPCapture", "PPPPackets"]),
+        fuzzTarget("FuzzRADIUS", ["RADIUS", "ChapSecrets"]),
+        fuzzTarget("FuzzControl", ["ChapdControl"]),
+        fuzzTarget("FuzzISCSI", ["ISCSIChap", "ChapSecrets", "PPPCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes seed inputs for each fuzz target into Tests/Fuzz/corpus/NAME/seed-*, from the
 recorded pppd sessions in ../shared/vectors (their line bytes, frames and packets, secrets and
-options) and from the repository's etc/ppp samples. Layouts follow each target's input format
-(see the target's doc comment). Run through `scripts/fuzz.sh --seed`."""
+options) and from the repository's etc/ppp samples; the RADIUS, control and iSCSI seeds are
+built here (signed packets, request lines, login PDUs). Layouts follow each target's input
+format (see the target's doc comment). Run through `scripts/fuzz.sh --seed`."""
 import os
 import struct
 import sys
@@ -134,3 +135,111 @@ for dirpath, _, files in os.walk(etc):
         else:
             write("FuzzOptions", "etc-" + rel, b"\x00" + text)
 print("seed: wrote seeds under", corpus)
+
+# RADIUS: packets signed with FuzzRADIUS's secret (replies answer its fixed Request
+# Authenticator; Disconnect/CoA-Requests from its configured client), then radiusclient.conf.
+import hashlib
+import hmac
+
+RADIUS_SECRET = b"fuzz-radius-secret"
+REQUEST_AUTH = bytes([0x5a] * 16)
+
+
+def radius(code, ident, attrs, auth, message_authenticator, hashed_basis):
+    """Encodes and signs like RADIUSSigning: Message-Authenticator first (HMAC-MD5 with the
+    basis in the authenticator field), then the MD5 authenticator over basis + secret."""
+    if message_authenticator:
+        attrs = [(80, bytes(16))] + attrs
+    body = b"".join(bytes([t, 2 + len(v)]) + v for t, v in attrs)
+    length = 20 + len(body)
+    pkt = bytearray(bytes([code, ident]) + struct.pack(">H", length) + hashed_basis + body)
+    if message_authenticator:
+        pkt[22:38] = hmac.new(RADIUS_SECRET, bytes(pkt), hashlib.md5).digest()
+    if auth is None:
+        pkt[4:20] = hashlib.md5(bytes(pkt) + RADIUS_SECRET).digest()
+    else:
+        pkt[4:20] = auth
+    return bytes(pkt)
+
+
+def u32(v):
+    return struct.pack(">I", v)
+
+
+reply_attrs = [(18, b"Welcome, alice"), (6, u32(2)), (7, u32(1)), (8, bytes([10, 0, 0, 9])),
+               (27, u32(3600)), (25, b"class-1"), (26, u32(311) + bytes([1, 6]) + b"abcd")]
+for ma in (False, True):
+    tag = "-ma" if ma else ""
+    write("FuzzRADIUS", "access-accept" + tag, radius(2, 7, reply_attrs, None, ma, REQUEST_AUTH))
+    write("FuzzRADIUS", "access-reject" + tag, radius(3, 8, [(18, b"Wrong secret")], None, ma, REQUEST_AUTH))
+    write("FuzzRADIUS", "access-challenge" + tag, radius(11, 9, [(24, b"state-x"), (18, b"Again")], None, ma, REQUEST_AUTH))
+    for name, attrs in (("user", [(1, b"alice")]), ("session", [(44, b"0000002a")]),
+                        ("address", [(8, bytes([10, 0, 0, 9])), (32, b"chapd")])):
+        write("FuzzRADIUS", f"disconnect-{name}{tag}", radius(40, 42, attrs, None, ma, bytes(16)))
+    write("FuzzRADIUS", "coa-request" + tag, radius(43, 43, [(1, b"alice"), (27, u32(60))], None, ma, bytes(16)))
+write("FuzzRADIUS", "access-request", radius(1, 1, [(1, b"alice"), (3, bytes(17)), (60, bytes(16)),
+                                                   (4, bytes([192, 0, 2, 5])), (61, u32(5))], REQUEST_AUTH, True, REQUEST_AUTH))
+write("FuzzRADIUS", "accounting-request", radius(4, 2, [(40, u32(1)), (44, b"0000002a"), (1, b"alice")], None, False, bytes(16)))
+write("FuzzRADIUS", "disconnect-padded", radius(40, 44, [(1, b"alice")], None, False, bytes(16)) + b"\0\0\0")
+write("FuzzRADIUS", "radiusclient.conf", b"""# radcli's radiusclient.conf; the servers file is this text again
+authserver 192.0.2.1:1812,[2001:db8::1]:1812:s3cret localhost
+acctserver 192.0.2.1:1813:acct-secret
+servers /etc/radiusclient/servers
+radius_timeout 5
+radius_retries 2
+radius_deadtime 30
+nas-identifier chapd
+nas-ip 192.0.2.5
+dictionary /etc/radiusclient/dictionary
+auth_order radius
+192.0.2.1 testing123 require-message-authenticator
+localhost/localhost local-secret
+lonely
+""")
+
+# Control: request lines as chapctl writes them (Swift's default Codable shape of the enums),
+# then octets for the rows and counters the renderers get; and a --columns list.
+for name, line in (("show-sessions", b'{"showSessions":{}}'), ("show-stat", b'{"showStat":{}}'),
+                   ("reload", b'{"reload":{}}'), ("terminate-id", b'{"terminate":{"_0":{"id":{"_0":3}}}}'),
+                   ("terminate-peer", b'{"terminate":{"_0":{"peer":{"_0":"alice"}}}}'),
+                   ("terminate-all", b'{"terminate":{"_0":{"all":{}}}}')):
+    write("FuzzControl", name, line + b"\n" + bytes([3, 0, 2, 11, 2, 5]) + bytes(range(1, 120)))
+write("FuzzControl", "columns", b"id,peer,uptime,octets-in")
+write("FuzzControl", "rows", b"\n" + bytes([12] + list(range(12)) + [3]) + bytes((i * 37) & 0xff for i in range(400)))
+
+
+# iSCSI: flags, chunk size, then a login's PDUs with CHAP keys (FuzzISCSI's layout).
+def text(pairs):
+    return b"".join(k.encode() + b"=" + v.encode() + b"\0" for k, v in pairs)
+
+
+def login_pdu(csg, nsg, transit, keys, itt=1, cmdsn=0, response=False):
+    data = text(keys)
+    h = bytearray(48)
+    h[0] = 0x23 if response else 0x43
+    h[1] = (0x80 if transit else 0) | csg << 2 | (nsg if transit else 0)
+    h[5:8] = struct.pack(">I", len(data))[1:]
+    h[8:14] = bytes([0x80, 0x12, 0x34, 0x56, 0x00, 0x01])
+    h[16:20] = struct.pack(">I", itt)
+    h[24:28] = struct.pack(">I", cmdsn)
+    return bytes(h) + data + bytes((4 - len(data) % 4) % 4)
+
+
+def login(chap_r, mutual):
+    answer = [("CHAP_N", "iqn.2026-01.org.example:alice"), ("CHAP_R", chap_r)]
+    if mutual:
+        answer += [("CHAP_I", "77"), ("CHAP_C", "0x" + "ab" * 32)]
+    return (login_pdu(0, 1, False, [("InitiatorName", "iqn.2026-01.org.example:alice"), ("SessionType", "Normal"),
+                                     ("AuthMethod", "CHAP,None")])
+            + login_pdu(0, 1, False, [("CHAP_A", "7,6,5")], cmdsn=0)
+            + login_pdu(0, 1, True, answer)
+            + login_pdu(1, 3, True, [("HeaderDigest", "None")]))
+
+
+write("FuzzISCSI", "login-sha256-right", bytes([0x67, 64]) + login("0x" + "00" * 32, False))
+write("FuzzISCSI", "login-mutual-right", bytes([0x77, 7]) + login("0x" + "00" * 32, True))
+write("FuzzISCSI", "login-md5-wrong", bytes([0x04, 13]) + login("0b" + "AAAAAAAAAAAAAAAAAAAAAA==", False))
+write("FuzzISCSI", "login-response", bytes([0x07, 48]) + login_pdu(0, 1, True, [("CHAP_A", "5"), ("CHAP_I", "0x1f"),
+                                                                             ("CHAP_C", "0b" + "q80=")], response=True))
+write("FuzzISCSI", "text-only", bytes([0x07, 1]) + text([("CHAP_A", "7,6,5,8"), ("CHAP_C", "0xabc"), ("CHAP_I", "255")]))
+print("seed: wrote RADIUS, control and iSCSI seeds")
