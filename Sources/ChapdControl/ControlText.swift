@@ -22,7 +22,14 @@ public enum SessionColumn: String, CaseIterable, Sendable {
     }
 
     func cell(_ row: SessionRow) -> String {
-        func orDash(_ s: String?) -> String { s.flatMap { $0.isEmpty ? nil : $0 } ?? "-" }
+        // A peer chooses its CHAP name: control characters in it must not reach the
+        // operator's terminal (escape sequences), so they are shown as '?'.
+        func orDash(_ s: String?) -> String {
+            guard let s, !s.isEmpty else { return "-" }
+            guard s.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }) else { return s }
+            return String(String.UnicodeScalarView(s.unicodeScalars.map {
+                $0.value < 0x20 || (0x7f...0x9f).contains($0.value) ? "?" : $0 }))
+        }
         switch self {
         case .id: return String(row.id)
         case .line: return orDash(row.line)

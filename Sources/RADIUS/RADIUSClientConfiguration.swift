@@ -97,7 +97,7 @@ public enum RADIUSClientConfigFile {
         var warnings: [RADIUSConfigDiagnostic] = []
         var values: [String: (value: String, line: Int)] = [:]
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }
@@ -135,7 +135,7 @@ public enum RADIUSClientConfigFile {
                 throw RADIUSConfigDiagnostic(file: path, line: values["servers"]!.line, message: "cannot read servers file \(serversPath)")
             }
             var n = 0
-            for rawLine in content.split(separator: "\n", omittingEmptySubsequences: false) {
+            for rawLine in content.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
                 n += 1
                 if rawLine.hasPrefix("#") { continue }
                 let words = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })

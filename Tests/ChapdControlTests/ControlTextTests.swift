@@ -131,3 +131,12 @@ private let rows = [
             """)
     }
 }
+
+@Suite("hostile names in the sessions table")
+struct HostileNameTests {
+    @Test func controlCharactersInAPeerNameAreShownAsQuestionMarks() {
+        let row = SessionRow(id: 1, line: "tcp 127.0.0.1:1", peer: "ev\u{1b}[2Jil\r", phase: "network", uptimeSeconds: 1)
+        let table = ControlText.sessionsTable([row], columns: [.peer])
+        #expect(table == "PEER\nev?[2Jil?\n")
+    }
+}

@@ -40,6 +40,15 @@ struct ConfigTests {
                                                   "radiusclient.conf:6: option 'dictionary' is ignored by chapd"])
     }
 
+    /// A file saved with Windows line ends ("\r\n", one Swift Character) reads line by line.
+    @Test func crlfLineEndsInBothFiles() throws {
+        let c = try parse("authserver 10.0.0.1\r\nservers /etc/radiusclient/servers\r\nradius_timeout 4\r\n",
+                          servers: "10.0.0.1 s3cret\r\n").configuration
+        #expect(c.authServers.map(\.address) == [RADIUSServerAddress(host: "10.0.0.1", port: 1812)])
+        #expect(c.authServers.map(\.secret) == [Secret("s3cret")])
+        #expect(c.timeout == .seconds(4))
+    }
+
     @Test func inlineSecretAndIPv6AndDefaultsWithoutServersFile() throws {
         let c = try parse("authserver localhost:18120:abc [::1]:1812:def\n").configuration
         #expect(c.authServers.map(\.address) == [RADIUSServerAddress(host: "localhost", port: 18120), RADIUSServerAddress(host: "::1", port: 1812)])
