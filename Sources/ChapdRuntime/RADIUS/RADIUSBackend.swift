@@ -70,6 +70,8 @@ public final class RADIUSBackend: ExternalVerifier, Sendable {
         granted.idleTimeout = a.idleTimeout.flatMap { $0 > 0 ? .seconds(Int64($0)) : nil }
         granted.interimInterval = a.acctInterimInterval.flatMap { $0 > 0 ? .seconds(Int64(max($0, 60))) : nil } ?? defaultInterim
         granted.radiusClass = a.classes
+        // Framed-MTU below IPv4's minimum datagram (68) or above what PPP negotiates is ignored.
+        granted.framedMTU = a.framedMTU.flatMap { (68...65535).contains($0) ? Int($0) : nil }
         return granted
     }
 

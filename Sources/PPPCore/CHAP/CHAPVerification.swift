@@ -36,6 +36,8 @@ public struct CHAPAuthorization: Hashable, Sendable {
     public var radiusClass: [[UInt8]]
     /// RADIUS Framed-IP-Address 0xFFFFFFFF: the peer proposes its own address; no pool lease.
     public var peerChoosesAddress = false
+    /// RADIUS Framed-MTU: the interface's MTU is at most this (pppd's radius plugin).
+    public var framedMTU: Int?
 
     public init(addresses: [AddressRule], remoteAddress: UInt32? = nil, successMessage: [UInt8]? = nil,
                 sessionTimeout: Duration? = nil, idleTimeout: Duration? = nil, interimInterval: Duration? = nil,

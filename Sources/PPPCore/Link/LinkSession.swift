@@ -252,7 +252,10 @@ public struct LinkSession: Sendable {
     }
 
     /// The interface's MTU: the peer's MRU, or our `mtu` if smaller.
-    public var interfaceMTU: Int { lcp.policy.agreed.peerMRU }
+    public var interfaceMTU: Int {
+        let mru = lcp.policy.agreed.peerMRU
+        return authorization?.framedMTU.map { min($0, mru) } ?? mru
+    }
 
     /// An IP packet from the line was delivered to the interface.
     public mutating func ipDeliveredToInterface(octets: Int) {

@@ -125,6 +125,15 @@ import Testing
         #expect(waited == 7_100, "ended \(waited) ms after the quiet began")
     }
 
+    @Test func framedMTULowersTheInterfaceMTU() {
+        var pair = LinkPair(a: Self.external(LinkFixtures.server()), b: LinkFixtures.alice(), secrets: StaticSecrets(lines: []))
+        var granted = CHAPAuthorization(addresses: [], remoteAddress: 0x0a01_0002)
+        granted.framedMTU = 1400
+        run(&pair, until: .seconds(3), answer: { _ in .accept(granted) })
+        #expect(pair.actionsA.contains(.ipUp(local: 0x0a01_0001, remote: 0x0a01_0002)))
+        #expect(pair.a.interfaceMTU == 1400)
+    }
+
     @Test func aRejectEndsTheLinkWithTheBackendsText() {
         var pair = LinkPair(a: Self.external(LinkFixtures.server()), b: LinkFixtures.alice(), secrets: StaticSecrets(lines: []))
         run(&pair, until: .seconds(60), answer: { _ in .reject(.wrongResponse, message: bytes("Rejected by RADIUS")) }) { $0.exitA != nil && $0.exitB != nil }
