@@ -33,46 +33,16 @@ public struct DaemonSetup {
         // mistake is reported before the line is touched.
         let radiusPlan = try Self.radiusPlan(options, logger: logger)
 
-        // Secrets: needed when we authenticate the peer (unless RADIUS does), or answer with chap-secrets.
-        let needSecrets = (options.requirePeerAuth && !options.radius) || (options.canAuthenticateSelf && options.password == nil)
-        var secrets: (any SecretLookup)?
-        if needSecrets {
-            do {
-                let store = try ChapSecretsStore(path: options.chapSecretsFile)
-                for d in store.warnings { logger.warning("\(d)") }
-                secrets = ReloadingSecretsStore(store)
-            } catch {
-                if options.requirePeerAuth {
-                    throw SetupError(message: "\(error)", exitStatus: ExitStatus.fatalError)
-                }
-                logger.warning("\(error)")
-            }
-        }
-        let ourName = options.effectiveName
-        if options.requirePeerAuth && !options.radius {
-            let can = (secrets as? ReloadingSecretsStore)?.store.hasSecret(
-                client: options.remoteName.map { Array($0.utf8) }, server: Array(ourName.utf8)) ?? false
-            if !can {
-                let who = options.remoteName.map { "The remote system (\($0)) is required to authenticate itself" }
-                    ?? "The remote system is required to authenticate itself"
-                throw SetupError(
-                    message: "\(who)\nbut I couldn't find any suitable secret (password) for it to use to do so.",
-                    exitStatus: ExitStatus.fatalError)
-            }
-        }
+        let store = try Self.loadSecrets(options, logger: logger, fatalIfUnreadable: options.requirePeerAuth)
+        let secrets: (any SecretLookup)? = store.map { ReloadingSecretsStore($0) }
+        let who = options.remoteName.map { "The remote system (\($0)) is required to authenticate itself" }
+            ?? "The remote system is required to authenticate itself"
+        try Self.requireSecretForPeer(options, in: store, refusal: "\(who)\nbut I couldn't find any suitable secret (password) for it to use to do so.")
 
         // The data plane: make sure an interface can be created before the line is touched,
         // so a missing /dev/net/tun or capability is one clear message at start-up.
-        var dataPlane: DataPlanePlan?
-        if options.dataPlane && (options.ipEnabled || options.ipv6Enabled) {
-            let plan = DataPlanePlan(namePattern: options.interfaceNamePattern, defaultRoute: options.defaultRoute)
-            if !options.dryrun {
-                do { try TunInterface.probe(pattern: plan.namePattern) } catch {
-                    throw SetupError(message: "\(error)", exitStatus: ExitStatus.fatalError)
-                }
-            }
-            dataPlane = plan
-        }
+        let dataPlane = Self.dataPlanePlan(options)
+        if !options.dryrun { try Self.probe(dataPlane) }
 
         let line: LineSpec
         if let command = options.ptyCommand {
@@ -149,6 +119,47 @@ public struct DaemonSetup {
             throw SetupError(message: "\(error)", exitStatus: ExitStatus.optionError)
         } catch {
             throw SetupError(message: "\(path): cannot read: \(error.localizedDescription)", exitStatus: ExitStatus.optionError)
+        }
+    }
+
+    /// chap-secrets, when a link needs it: to check the peer (unless RADIUS does) or to answer
+    /// the peer from it. A file that cannot be read ends start-up when `fatalIfUnreadable`,
+    /// else it is a warning.
+    static func loadSecrets(_ options: ChapdOptions, logger: Logger, fatalIfUnreadable: Bool) throws(SetupError) -> ChapSecretsStore? {
+        let needed = (options.requirePeerAuth && !options.radius) || (options.canAuthenticateSelf && options.password == nil)
+        guard needed else { return nil }
+        do {
+            let store = try ChapSecretsStore(path: options.chapSecretsFile)
+            for d in store.warnings { logger.warning("\(d)") }
+            return store
+        } catch {
+            if fatalIfUnreadable { throw SetupError(message: "\(error)", exitStatus: ExitStatus.fatalError) }
+            logger.warning("\(error)")
+            return nil
+        }
+    }
+
+    /// pppd's rule: with `auth` (and no RADIUS) and no secret that could let a peer in, refuse
+    /// to start, saying `refusal`.
+    static func requireSecretForPeer(_ options: ChapdOptions, in store: ChapSecretsStore?, refusal: String) throws(SetupError) {
+        guard options.requirePeerAuth && !options.radius else { return }
+        let can = store?.hasSecret(client: options.remoteName.map { Array($0.utf8) },
+                                   server: Array(options.effectiveName.utf8)) ?? false
+        if !can { throw SetupError(message: refusal, exitStatus: ExitStatus.fatalError) }
+    }
+
+    /// The TUN data plane the words ask for (nil: `nodataplane`, or no IP).
+    static func dataPlanePlan(_ options: ChapdOptions) -> DataPlanePlan? {
+        guard options.dataPlane && (options.ipEnabled || options.ipv6Enabled) else { return nil }
+        return DataPlanePlan(namePattern: options.interfaceNamePattern, defaultRoute: options.defaultRoute)
+    }
+
+    /// Creates and drops an interface now, so a missing /dev/net/tun or capability is one
+    /// clear message at start-up rather than a failure on the first link.
+    static func probe(_ plan: DataPlanePlan?) throws(SetupError) {
+        guard let plan else { return }
+        do { try TunInterface.probe(pattern: plan.namePattern) } catch {
+            throw SetupError(message: "\(error)", exitStatus: ExitStatus.fatalError)
         }
     }
 

@@ -24,34 +24,12 @@ public enum ServerSetup {
         let radius = try DaemonSetup.radiusPlan(options, logger: logger)
 
         // One secrets store for every link, loaded once.
-        let needSecrets = (options.requirePeerAuth && !options.radius) || (options.canAuthenticateSelf && options.password == nil)
-        var store: ChapSecretsStore?
-        if needSecrets {
-            do {
-                let s = try ChapSecretsStore(path: options.chapSecretsFile)
-                for d in s.warnings { logger.warning("\(d)") }
-                store = s
-            } catch {
-                if options.requirePeerAuth && !options.radius {
-                    throw SetupError(message: "\(error)", exitStatus: ExitStatus.fatalError)
-                }
-                logger.warning("\(error)")
-            }
-        }
-        if options.requirePeerAuth && !options.radius {
-            let can = store?.hasSecret(client: options.remoteName.map { Array($0.utf8) },
-                                       server: Array(options.effectiveName.utf8)) ?? false
-            if !can {
-                throw SetupError(
-                    message: "The remote systems are required to authenticate themselves\nbut I couldn't find any suitable secret (password) for them to use to do so.",
-                    exitStatus: ExitStatus.fatalError)
-            }
-        }
-        if options.dataPlane && (options.ipEnabled || options.ipv6Enabled) {
-            do { try TunInterface.probe(pattern: options.interfaceNamePattern) } catch {
-                throw SetupError(message: "\(error)", exitStatus: ExitStatus.fatalError)
-            }
-        }
+        let store = try DaemonSetup.loadSecrets(options, logger: logger,
+                                                fatalIfUnreadable: options.requirePeerAuth && !options.radius)
+        try DaemonSetup.requireSecretForPeer(
+            options, in: store,
+            refusal: "The remote systems are required to authenticate themselves\nbut I couldn't find any suitable secret (password) for them to use to do so.")
+        try DaemonSetup.probe(DaemonSetup.dataPlanePlan(options))
 
         let configuration = try Self.configuration(options, arguments: arguments)
         return Server(configuration: configuration, secrets: store, radius: radius, logger: logger) {
@@ -79,10 +57,8 @@ public enum ServerSetup {
         facts.userName = o.effectiveUser
         facts.ipparam = o.ipparam ?? ""
         facts.linkName = o.linkName ?? ""
-        let dataPlane = o.dataPlane && (o.ipEnabled || o.ipv6Enabled)
-            ? DataPlanePlan(namePattern: o.interfaceNamePattern, defaultRoute: o.defaultRoute) : nil
         return LinkTemplate(
-            configuration: DaemonSetup.linkConfiguration(o), dataPlane: dataPlane, hookDirectory: o.optionsDirectory,
+            configuration: DaemonSetup.linkConfiguration(o), dataPlane: DaemonSetup.dataPlanePlan(o), hookDirectory: o.optionsDirectory,
             facts: facts, capturePattern: o.recordFile, lineSettings: DaemonSetup.lineSettings(o), lock: o.lock)
     }
 }
