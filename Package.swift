@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "PPPWords"),
         .target(name: "ChapSecrets", dependencies: ["PPPWords"]),
         .target(name: "PPPCore", dependencies: [
-            "PPPPackets", "ChapSecrets",
+            "PPPPackets", "PPPFraming", "ChapSecrets",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "ISCSIChap", dependencies: [

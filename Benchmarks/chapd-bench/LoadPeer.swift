@@ -180,13 +180,7 @@ final class LoadPeer: ChannelInboundHandler {
                     }
                 }
             case .setFraming(let f):
-                encoder.config.accm = f.sendACCM
-                encoder.config.addressControlCompression = f.sendACFC
-                encoder.config.protocolCompression = f.sendPFC
-                decoder.config.accm = f.receiveACCM
-                decoder.config.acceptAddressControlCompression = f.receiveACFC
-                decoder.config.acceptProtocolCompression = f.receivePFC
-                decoder.config.mru = f.receiveMRU
+                f.apply(to: &encoder, and: &decoder)
             case .ipUp(_, let remote):
                 guard !up else { break }
                 up = true

@@ -306,13 +306,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                     }
                 }
             case .setFraming(let f):
-                encoder.config.accm = f.sendACCM
-                encoder.config.addressControlCompression = f.sendACFC
-                encoder.config.protocolCompression = f.sendPFC
-                decoder.config.accm = f.receiveACCM
-                decoder.config.acceptAddressControlCompression = f.receiveACFC
-                decoder.config.acceptProtocolCompression = f.receivePFC
-                decoder.config.mru = f.receiveMRU
+                f.apply(to: &encoder, and: &decoder)
             case .log(let level, let text):
                 logger.log(level: level.swiftLogLevel, "\(text)")
             case .phase(let p):
