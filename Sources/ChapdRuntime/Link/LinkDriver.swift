@@ -154,6 +154,7 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             var frames: [PPPFrame] = []
             decoder.decodeBorrowing(bytes[start..<end]) { event in
                 guard case .frame(let view) = event, !finished else { return }
+                lineCounters.framesIn += 1
                 if let channel = interface?.channel,
                    (view.protocolNumber == 0x0021 && session.carriesIPv4) || (view.protocolNumber == 0x0057 && session.carriesIPv6) {
                     // The data path: IP from the decoder's own storage straight into one
@@ -169,7 +170,6 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
                 }
             }
             start = end
-            lineCounters.framesIn += frames.count
             for frame in frames where !finished {
                 record(.received, frame)
                 if logger.logLevel <= .debug {
