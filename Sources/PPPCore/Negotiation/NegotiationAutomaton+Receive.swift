@@ -153,6 +153,16 @@ extension NegotiationAutomaton {
         let good: Bool
         if isNak {
             peerNakLoops += 1
+            // A Nak resets the restart count (RFC 1661: irc), so a peer that Naks every
+            // request for ever — a fresh magic number each time is never given up on, and a
+            // Nak may name options we never asked for — would keep the link negotiating for
+            // ever. Max-Failure Naks in a row turn disagreement into rejection; Max-Configure
+            // more without an Ack mean the negotiation is not converging.
+            if peerNakLoops > timers.maxFailure + timers.maxConfigure {
+                out.append(.log(.warning, "\(name): peer Nak'd \(peerNakLoops) Config-Requests in a row; giving up"))
+                out += close(reason: "Negotiation not converging", now: now)
+                return
+            }
             good = policy.peerNaked(packet.data, treatAsReject: peerNakLoops >= timers.maxFailure, context: &context)
         } else {
             peerNakLoops = 0

@@ -151,13 +151,32 @@ extension [LinkAction] {
         _ = m.open(now: .zero)
         _ = m.up(now: .zero)
         var all: [NegotiationAction] = []
-        for n in 1...25 as ClosedRange<UInt32> {
+        // Max-Failure (5) + Max-Configure (10) Naks in a row are still negotiation.
+        for n in 1...15 as ClosedRange<UInt32> {
             let magic = 0x0100_0000 &* n &+ 0x77
             all += m.receive(.lcp(.configureNak, m.requestIdentifier, LCPOption.magicNumber(magic).raw.bytes), now: .zero)
         }
         #expect(!all.contains(.loopbackDetected))
         #expect(!all.negLogs.contains("Serial line is looped back."))
         #expect(m.state == .requestSent)
+        #expect(all.negSent.filter { $0.code == 1 }.count == 15)
+    }
+
+    // A peer that Naks every request for ever (a fresh magic number each time, which is never
+    // given up on) would keep the link negotiating for ever: one Nak past Max-Failure +
+    // Max-Configure ends it.
+    @Test func naksForeverEndNegotiation() {
+        var m = makeLCP()
+        _ = m.open(now: .zero)
+        _ = m.up(now: .zero)
+        for n in 1...15 as ClosedRange<UInt32> {
+            _ = m.receive(.lcp(.configureNak, m.requestIdentifier, LCPOption.magicNumber(0x0100_0000 &* n &+ 0x77).raw.bytes), now: .zero)
+        }
+        let last = m.receive(.lcp(.configureNak, m.requestIdentifier, LCPOption.magicNumber(0x4242_4242).raw.bytes), now: .zero)
+        #expect(last.negLogs == ["LCP: peer Nak'd 16 Config-Requests in a row; giving up"])
+        #expect(last.negSent.map(\.code) == [5])
+        #expect(last.negSent.first.map { String(decoding: $0.data, as: UTF8.self) } == "Negotiation not converging")
+        #expect(m.state == .closing)
     }
 
     @Test func aRealLoopIsStillDetected() {
