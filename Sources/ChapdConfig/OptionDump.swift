@@ -11,7 +11,7 @@ extension ChapdOptions {
         }
         if serverMode {
             // The server's limits and endpoints matter even when left alone: show the defaults.
-            for word in ["control-socket", "link-input-limit", "max-connection-rate", "max-links", "shutdown-timeout"]
+            for word in ["control-socket", "link-control-limit", "link-input-limit", "max-connection-rate", "max-links", "shutdown-timeout"]
             where sources[word] == nil {
                 lines.append("\(word) \(dumpValue(word) ?? "")\t\t# (default)")
             }
@@ -98,6 +98,7 @@ extension ChapdOptions {
         case "metrics-listen":
             return server.metricsListen.map { $0.host.contains(":") ? "[\($0.host)]:\($0.port)" : "\($0.host):\($0.port)" }
         case "link-input-limit": return String(server.linkInputLimit)
+        case "link-control-limit": return String(server.linkControlLimit)
         case "shutdown-timeout": return String(server.shutdownTimeout)
         default: return nil
         }

@@ -56,6 +56,9 @@ extension OptionTable {
         },
         .serverInt("link-input-limit", "serve: octets per second one link may send before its reads pause (default 67108864)",
                    min: minLinkInputLimit) { $0.linkInputLimit = $1 },
+        .serverInt("link-control-limit",
+                   "serve: frames per second other than IP (LCP, CHAP, IPCP, broken frames) one link may send before the rest are dropped and its reads pause; 0: no limit (default 200)",
+                   min: 0) { $0.linkControlLimit = $1 },
         .serverInt("shutdown-timeout", "serve: seconds SIGTERM waits for links to end politely (default 5)", min: 1) {
             $0.shutdownTimeout = $1
         },

@@ -54,6 +54,9 @@ public struct ServerOptions: Sendable, Equatable {
     public var metricsListen: (host: String, port: Int)?
     /// `link-input-limit N`: octets per second one link may feed us before its reads pause.
     public var linkInputLimit: Int = 64 * 1024 * 1024
+    /// `link-control-limit N`: control packets per second one link may have us process
+    /// (negotiation needs a handful, echoes one a second); 0: no limit.
+    public var linkControlLimit: Int = 200
     /// `shutdown-timeout N`: seconds SIGTERM waits for links to end politely.
     public var shutdownTimeout: Int = 5
 
@@ -64,6 +67,7 @@ public struct ServerOptions: Sendable, Equatable {
             && a.maxLinksPerListener == b.maxLinksPerListener && a.maxConnectionRate == b.maxConnectionRate
             && a.controlSocket == b.controlSocket && a.metricsListen?.host == b.metricsListen?.host
             && a.metricsListen?.port == b.metricsListen?.port && a.linkInputLimit == b.linkInputLimit
+            && a.linkControlLimit == b.linkControlLimit
             && a.shutdownTimeout == b.shutdownTimeout
     }
 }

@@ -125,11 +125,15 @@ func serverError(_ arguments: [String], files: [String: String] = [:], devices: 
 
     @Test func limits() throws {
         let o = try parseServer(["max-links", "200", "max-links-per-listener", "50", "max-connection-rate", "0",
-                                 "link-input-limit", "4096", "shutdown-timeout", "30"])
+                                 "link-input-limit", "4096", "link-control-limit", "0", "shutdown-timeout", "30"])
         #expect(o.server.maxLinks == 200)
         #expect(o.server.maxLinksPerListener == 50)
         #expect(o.server.maxConnectionRate == 0)
         #expect(o.server.linkInputLimit == 4096)
+        #expect(o.server.linkControlLimit == 0)
+        #expect(try parseServer([]).server.linkControlLimit == 200)
+        #expect(serverError(["link-control-limit", "-1"])?.message
+                == "invalid numeric parameter '-1' for link-control-limit option")
         #expect(o.server.shutdownTimeout == 30)
         #expect(try parseServer(["max-connection-rate", "5"]).server.maxConnectionRate == 5)
         #expect(serverError(["max-links", "0"])?.message == "max-links value must be >= 1")
@@ -284,6 +288,7 @@ func serverError(_ arguments: [String], files: [String: String] = [:], devices: 
             metrics-listen 127.0.0.1:9100\t\t# (from command line)
             remote-pool 10.9.0.0/16\t\t# (from command line)
             control-socket /run/chapd/control\t\t# (default)
+            link-control-limit 200\t\t# (default)
             link-input-limit 67108864\t\t# (default)
             max-connection-rate 0\t\t# (default)
             shutdown-timeout 5\t\t# (default)
@@ -308,6 +313,6 @@ func serverError(_ arguments: [String], files: [String: String] = [:], devices: 
     @Test func usageListsTheServerWords() {
         let text = OptionParser.usage()
         for row in OptionParser.serverOptionTable { #expect(text.contains("\t\(row.word) \(row.argument)"), "\(row.word)") }
-        #expect(OptionParser.serverOptionTable.count == 10)
+        #expect(OptionParser.serverOptionTable.count == 11)
     }
 }

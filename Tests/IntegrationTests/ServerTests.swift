@@ -1,5 +1,7 @@
 import ChapdControl
 import Foundation
+import PPPFraming
+import PPPPackets
 import Testing
 
 /// `chapd serve`: one process serving a TCP listener and pty lines, steered with chapctl
@@ -232,28 +234,43 @@ struct ServerTests {
         #expect(server.wait(timeout: 20).status == 0)
     }
 
-    /// One peer floods garbage as fast as loopback carries it; with a small input budget its
-    /// reads pause each second, and ten honest peers still authenticate in the meantime.
-    @Test func aFloodingLinkSpendsOnlyItsOwnBudget() throws {
+    /// One peer floods as fast as loopback carries it: garbage (bad-FCS frames) against a
+    /// small octet budget, or valid LCP Configure-Requests, never reading the answers,
+    /// against the default control-packet budget. Its reads pause each second, and ten
+    /// honest peers still authenticate in the meantime.
+    @Test(arguments: ["garbage", "confreq"])
+    func aFloodingLinkSpendsOnlyItsOwnBudget(kind: String) throws {
         let h = try ChapdHarness(secrets: Self.secrets)
         defer { h.remove() }
         let port = try ServerSupport.freePort()
         let control = h.directory.appendingPathComponent("control").path
         var options = h.baseOptions()
         options.removeAll { $0 == "debug" }  // ten thousand "discarded" lines would be the test's own cost
-        let server = try h.launch(["serve", "listen", "tcp:127.0.0.1:\(port)", "link-input-limit", "65536", "control-socket", control,
+        let budget = kind == "garbage" ? ["link-input-limit", "65536"] : []
+        let server = try h.launch(["serve", "listen", "tcp:127.0.0.1:\(port)", "control-socket", control,
                                    "name", "server", "auth", "require-chap", "remote-pool", "10.64.0.0/24", "10.0.0.1:"]
-                                  + options, tag: "server")
+                                  + budget + options, tag: "server")
         defer { server.signal(SIGKILL) }
         #expect(server.waitForLog("serving", timeout: 20), "\(server.log)")
         let flood = try ServerSupport.connect(port: port)
         defer { close(flood) }
-        let stop = FloodFlag()
-        let flooder = Thread {
-            var junk = [UInt8](repeating: 0x41, count: 65536)
+        var junk: [UInt8] = []
+        if kind == "garbage" {
+            junk = [UInt8](repeating: 0x41, count: 65536)
             for i in stride(from: 0, to: junk.count, by: 97) { junk[i] = 0x7e }
+        } else {
+            let encoder = HDLCEncoder()
+            for n in 0..<4096 {
+                let request = ControlPacket(code: 1, identifier: UInt8(truncatingIfNeeded: n),
+                                            data: LCPOption.magicNumber(0x5eed_0001 | UInt32(n) << 1).raw.bytes)
+                junk += encoder.encode(PPPFrame(protocolNumber: 0xc021, information: request.bytes), lineIdle: false)
+            }
+        }
+        let stop = FloodFlag()
+        let chunk = junk
+        let flooder = Thread {
             while !stop.isSet {
-                if junk.withUnsafeBytes({ write(flood, $0.baseAddress, $0.count) }) < 0 && errno != EINTR { break }
+                if chunk.withUnsafeBytes({ write(flood, $0.baseAddress, $0.count) }) < 0 && errno != EINTR { break }
             }
         }
         flooder.start()
@@ -270,7 +287,11 @@ struct ServerTests {
         for p in peers { #expect(p.waitForLog("local  IP address 10.64.0.", timeout: 30), "\(p.log)") }
         let stat = try serverStat(control)
         #expect((stat.framesDropped["input-paused"] ?? 0) >= 1, "\(stat)")
-        #expect((stat.framesDropped["too-short"] ?? 0) + (stat.framesDropped["bad-fcs"] ?? 0) + (stat.framesDropped["bad-header"] ?? 0) >= 1, "\(stat)")
+        if kind == "garbage" {
+            #expect((stat.framesDropped["too-short"] ?? 0) + (stat.framesDropped["bad-fcs"] ?? 0) + (stat.framesDropped["bad-header"] ?? 0) >= 1, "\(stat)")
+        } else {
+            #expect((stat.framesDropped["control-limit"] ?? 0) >= 1, "\(stat)")
+        }
         stop.set()
         server.signal(SIGTERM)
         #expect(server.wait(timeout: 30).status == 0)

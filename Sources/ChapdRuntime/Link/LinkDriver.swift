@@ -67,8 +67,16 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     /// `link-input-limit`: octets per second this link may feed us; 0: no limit. Past it, reads
     /// pause until the second is over, so a flooding peer spends only its own budget.
     var inputLimit = 0
+    /// `link-control-limit`: frames per second other than the IP the data path carries
+    /// (LCP, CHAP, the NCPs, and frames the framing discards) this link may have us handle;
+    /// 0: no limit. Each costs a pass through the machines and often an answer, so a peer
+    /// sending small packets could stay under the octet budget and still take the loop from
+    /// every other link. Past it, the rest are dropped unhandled and reads pause until the
+    /// second is over.
+    var controlLimit = 0
     private var inputWindowStart: Instant = .zero
     private var inputThisWindow = 0
+    private var controlThisWindow = 0
     private var inputPaused = false
 
     /// Touched only on the link's event loop.
@@ -144,7 +152,10 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data).readableBytesView
         lineCounters.octetsIn += bytes.count
+        if inputLimit > 0 || controlLimit > 0 { startWindowIfDue() }
         if inputLimit > 0 { meterInput(bytes.count, context: context) }
+        var overControlLimit = 0
+        var brokenFrames = 0
         // Feed the decoder one flag-terminated piece at a time and act on each frame before
         // decoding further: when a frame opens LCP, the framing it agrees (receive ACCM,
         // ACFC, PFC) must already apply to the very next frame in the same read.
@@ -153,7 +164,10 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             let end = bytes[start...].firstIndex(of: 0x7e).map { bytes.index(after: $0) } ?? bytes.endIndex
             var frames: [PPPFrame] = []
             decoder.decodeBorrowing(bytes[start..<end]) { event in
-                guard case .frame(let view) = event, !finished else { return }
+                guard case .frame(let view) = event, !finished else {
+                    if case .dropped = event { brokenFrames += 1 }
+                    return
+                }
                 lineCounters.framesIn += 1
                 if let channel = interface?.channel,
                    (view.protocolNumber == 0x0021 && session.carriesIPv4) || (view.protocolNumber == 0x0057 && session.carriesIPv6) {
@@ -171,12 +185,26 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
             }
             start = end
             for frame in frames where !finished {
+                if controlLimit > 0 {
+                    controlThisWindow += 1
+                    if controlThisWindow > controlLimit {
+                        overControlLimit += 1
+                        continue
+                    }
+                }
                 record(.received, frame)
                 if logger.logLevel <= .debug {
                     logger.debug("rcvd [\(PPPDebugText.describe(protocolNumber: frame.protocolNumber, information: frame.information))]")
                 }
                 perform(session.receive(protocolNumber: frame.protocolNumber, information: frame.information, now: now))
             }
+        }
+        if overControlLimit > 0 { observer?.linkDropped("control-limit", count: overControlLimit) }
+        if controlLimit > 0 {
+            // Frames the framing threw away cost a decode each and come from the same kind
+            // of peer: they count against the same budget.
+            controlThisWindow += brokenFrames
+            if controlThisWindow > controlLimit { pauseReads(context: context) }
         }
         reportDrops()
     }
@@ -242,23 +270,33 @@ final class LinkDriver: ChannelInboundHandler, @unchecked Sendable {
     var sessionCounters: LinkCounters { session.counters }
     var accountingSessionId: String? { accounting?.id }
 
-    /// Counts input against this second's budget; past it, reading pauses until the next second.
-    private func meterInput(_ count: Int, context: ChannelHandlerContext) {
+    /// A new second of the input budgets begins once the last one is over.
+    private func startWindowIfDue() {
         let t = now
-        if t.nanoseconds - inputWindowStart.nanoseconds >= 1_000_000_000 {
-            inputWindowStart = t
-            inputThisWindow = 0
-        }
+        guard t.nanoseconds - inputWindowStart.nanoseconds >= 1_000_000_000 else { return }
+        inputWindowStart = t
+        inputThisWindow = 0
+        controlThisWindow = 0
+    }
+
+    /// Counts input against this second's octet budget; past it, reading pauses.
+    private func meterInput(_ count: Int, context: ChannelHandlerContext) {
         inputThisWindow += count
-        guard inputThisWindow > inputLimit, !inputPaused else { return }
+        if inputThisWindow > inputLimit { pauseReads(context: context) }
+    }
+
+    /// Stops reading until this second of the budget is over.
+    private func pauseReads(context: ChannelHandlerContext) {
+        guard !inputPaused else { return }
         inputPaused = true
         observer?.linkDropped("input-paused", count: 1)
-        let resume = max(0, 1_000_000_000 - (t.nanoseconds - inputWindowStart.nanoseconds))
+        let resume = max(0, 1_000_000_000 - (now.nanoseconds - inputWindowStart.nanoseconds))
         _ = context.channel.setOption(.autoRead, value: false)
         context.eventLoop.scheduleTask(in: .nanoseconds(resume)) { [self] in
             inputPaused = false
             inputWindowStart = now
             inputThisWindow = 0
+            controlThisWindow = 0
             if !finished { _ = self.context?.channel.setOption(.autoRead, value: true) }
         }
     }

@@ -243,6 +243,7 @@ public final class Server: @unchecked Sendable {
             configuration.options.maxLinksPerListener = fresh.options.maxLinksPerListener
             configuration.options.maxConnectionRate = fresh.options.maxConnectionRate
             configuration.options.linkInputLimit = fresh.options.linkInputLimit
+            configuration.options.linkControlLimit = fresh.options.linkControlLimit
             return o
         }
         let oldListens = Set(old.options.listens.map(\.description))
@@ -412,11 +413,11 @@ public final class Server: @unchecked Sendable {
     /// Builds the link's session and driver on `channel` (on its event loop).
     private func startLink(on channel: Channel, tag: String, origin: String, device: String, template: LinkTemplate,
                            peerAddress: String?, onEnd: (@Sendable () -> Void)?) throws {
-        let (id, inputLimit) = lock.withLock { () -> (Int, Int) in
+        let (id, inputLimit, controlLimit) = lock.withLock { () -> (Int, Int, Int) in
             let id = nextID
             nextID += 1
             linksByOrigin[origin, default: 0] += 1
-            return (id, configuration.options.linkInputLimit)
+            return (id, configuration.options.linkInputLimit, configuration.options.linkControlLimit)
         }
         var linkLogger = logger
         linkLogger[metadataKey: "link"] = "\(tag)"
@@ -452,6 +453,7 @@ public final class Server: @unchecked Sendable {
             onFinished: { _ in onEnd?() })
         driver.observer = served
         driver.inputLimit = inputLimit
+        driver.controlLimit = controlLimit
         served.driver = driver
         lock.withLock { links[id] = served }
         stats.linkStarted()
