@@ -10,6 +10,9 @@
 #   scripts/fuzz.sh --merge NAME      minimises NAME's corpus in place (-merge=1)
 #   scripts/fuzz.sh --seed            (re)writes the seed inputs from ../shared/vectors and etc/ppp,
 #                                     and the RADIUS, control and iSCSI seeds seed.py builds
+#   scripts/fuzz.sh --totals          executions per target over every campaign in the ledger
+# Every campaign that ends appends a row to the ledger Tests/Fuzz/campaigns.tsv (date, commit,
+# target, executions, seconds, cov, ft, result), so the totals hold across sessions.
 # Environment: FUZZ_ARGS adds libFuzzer flags (e.g. FUZZ_ARGS=-runs=10000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +37,16 @@ build() {
     done
 }
 
+# Appends one campaign to the ledger: TARGET LOG SECONDS STATUS.
+ledger() {
+    local runs cov
+    runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$2" | grep -oE '[0-9]+$' || echo 0)
+    cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$2" | tail -1 | awk '{ print $2 "\t" $4 }')
+    [ -s "$fuzz/campaigns.tsv" ] || printf 'date\tcommit\ttarget\texecutions\tseconds\tcov\tft\tresult\n' > "$fuzz/campaigns.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$(git rev-parse --short HEAD 2>/dev/null || echo -)" \
+        "$1" "${runs:-0}" "$3" "${cov:-0	0}" "$([ "$4" -eq 0 ] && echo ok || echo "crash($4)")" >> "$fuzz/campaigns.tsv"
+}
+
 known() {
     local t
     for t in "${targets[@]}"; do [ "$t" = "$1" ] && return 0; done
@@ -43,7 +56,10 @@ known() {
 
 # Leaks are reported by ASan's leak checker at exit; the Swift runtime's own caches are not
 # leaks of ours, so leak detection stays off (memory growth is bounded by -rss_limit_mb).
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}
+# malloc_context_size=0: no stack trace taken at every allocation, a third of a target's
+# time; to see where a crash's memory came from, run its reproducer with
+# ASAN_OPTIONS=malloc_context_size=30.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0:malloc_context_size=0}
 # The Swift runtime's backtracer reads the stack in a way ASan reports; libFuzzer prints its own.
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 
@@ -83,6 +99,12 @@ case "${1:-}" in
 --seed)
     exec python3 "$fuzz/seed.py" "$root"
     ;;
+--totals)
+    awk -F'\t' 'NR > 1 { runs[$3] += $4; secs[$3] += $5; n[$3]++; if ($8 != "ok") bad[$3]++ }
+        END { printf "%-16s %12s %9s %9s %s\n", "target", "executions", "seconds", "campaigns", "crashes"
+              for (t in runs) printf "%-16s %12d %9d %9d %d\n", t, runs[t], secs[t], n[t], bad[t] + 0 }' \
+        "$fuzz/campaigns.tsv" | sort
+    ;;
 ""|-h|--help)
     sed -n '2,15p' "$0"
     ;;
@@ -94,13 +116,16 @@ case "${1:-}" in
     mkdir -p "$fuzz/corpus/$t" "$fuzz/artifacts/$t"
     log=$fuzz/artifacts/$t/last-run.log
     echo "fuzz: $t for ${seconds}s (log: $log)"
+    started=$SECONDS
+    status=0
     # shellcheck disable=SC2086
-    if "$bin/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-        -print_final_stats=1 -artifact_prefix="$fuzz/artifacts/$t/" ${FUZZ_ARGS:-} "$fuzz/corpus/$t" > "$log" 2>&1; then
+    "$bin/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+        -print_final_stats=1 -artifact_prefix="$fuzz/artifacts/$t/" ${FUZZ_ARGS:-} "$fuzz/corpus/$t" > "$log" 2>&1 || status=$?
+    ledger "$t" "$log" $((SECONDS - started)) "$status"
+    if [ "$status" -eq 0 ]; then
         grep -E '^(#[0-9]+ +DONE|Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true
         tail -n 3 "$log" | grep -E 'cov:|ft:' || grep -E 'cov:' "$log" | tail -1
     else
-        status=$?
         echo "fuzz: $t CRASHED (status $status); reproducer:" >&2
         ls -1 "$fuzz/artifacts/$t"/crash-* "$fuzz/artifacts/$t"/leak-* "$fuzz/artifacts/$t"/timeout-* \
             "$fuzz/artifacts/$t"/oom-* 2>/dev/null >&2 || true
