@@ -11,6 +11,7 @@
 #
 #   bash Benchmarks/server/hostile.sh            # 3000 handshakes a phase at concurrency 50
 #   QUICK=1 bash Benchmarks/server/hostile.sh    # 500 a phase
+# FLOODS="confreq garbage" changes the order of the flooded phases (to tell position from flood);
 # SKIP_BUILD=1 uses the existing release binaries; LINK_INPUT_LIMIT sets the server's
 # link-input-limit (default: chapd's own, 64 MiB/s); KEEP_WORK=1 keeps logs and JSON.
 set -euo pipefail
@@ -93,8 +94,7 @@ phase() { # NAME [FLOOD_KIND]
 }
 
 phase quiet1
-phase garbage garbage
-phase confreq confreq
+for kind in ${FLOODS:-garbage confreq}; do phase "$kind" "$kind"; done
 phase quiet2
 
 base_p50=$(awk -v a="${P50[quiet1]}" -v b="${P50[quiet2]}" 'BEGIN { print (a + b) / 2 }')
