@@ -54,25 +54,29 @@ public enum ControlClient {
         return response
     }
 
-    /// The raw exchange: connect, write the request line, read to end of stream.
-    static func roundTrip(_ request: ControlRequest, path: String, timeoutSeconds: Int) throws(ControlClientError) -> [UInt8] {
-        guard path.utf8.count <= maxPathLength else { throw .pathTooLong(path: path) }
-        let line: [UInt8]
-        do { line = try request.encodedLine() } catch {
-            throw .unreadableAnswer(path: path, reason: "cannot encode the request: \(error)")
-        }
+    /// Why `connectUnixStream` failed: socket(2) or connect(2), and its errno.
+    public struct UnixConnectFailure: Error {
+        public let connecting: Bool
+        public let errno: Int32
+    }
 
+    /// A close-on-exec unix stream socket connected to `path` (at most `maxPathLength`
+    /// octets; longer fails as ENAMETOOLONG). The caller closes it. `timeoutSeconds` bounds
+    /// every send and receive, and the connect itself (a chapd too busy to accept, its
+    /// backlog full, makes connect wait: EAGAIN once the timeout passes).
+    public static func connectUnixStream(path: String, timeoutSeconds: Int? = nil) -> Result<CInt, UnixConnectFailure> {
+        guard path.utf8.count <= maxPathLength else { return .failure(.init(connecting: true, errno: ENAMETOOLONG)) }
         #if canImport(Glibc)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
         let fd = socket(AF_UNIX, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw .system(path: path, doing: "cannot make a socket for", reason: errorText(errno)) }
-        defer { close(fd) }
-        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-
+        guard fd >= 0 else { return .failure(.init(connecting: false, errno: errno)) }
+        if let timeoutSeconds {
+            var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
@@ -83,15 +87,35 @@ public enum ControlClient {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        if connected != 0 {
+        guard connected == 0 else {
             let e = errno
-            switch e {
+            close(fd)
+            return .failure(.init(connecting: true, errno: e))
+        }
+        return .success(fd)
+    }
+
+    /// The raw exchange: connect, write the request line, read to end of stream.
+    static func roundTrip(_ request: ControlRequest, path: String, timeoutSeconds: Int) throws(ControlClientError) -> [UInt8] {
+        guard path.utf8.count <= maxPathLength else { throw .pathTooLong(path: path) }
+        let line: [UInt8]
+        do { line = try request.encodedLine() } catch {
+            throw .unreadableAnswer(path: path, reason: "cannot encode the request: \(error)")
+        }
+
+        let fd: CInt
+        switch connectUnixStream(path: path, timeoutSeconds: timeoutSeconds) {
+        case .success(let connected): fd = connected
+        case .failure(let failure):
+            switch failure.errno {
             case ENOENT, ECONNREFUSED, ENOTDIR: throw .notRunning(path: path)
             case EACCES, EPERM: throw .permissionDenied(path: path)
             case EAGAIN, ETIMEDOUT: throw .noAnswer(path: path)
-            default: throw .system(path: path, doing: "cannot connect to", reason: errorText(e))
+            default: throw .system(path: path, doing: failure.connecting ? "cannot connect to" : "cannot make a socket for",
+                                   reason: errorText(failure.errno))
             }
         }
+        defer { close(fd) }
 
         var offset = 0
         while offset < line.count {

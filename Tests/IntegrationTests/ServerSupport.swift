@@ -1,3 +1,4 @@
+import ChapdControl
 import CLineSupport
 import Foundation
 
@@ -127,18 +128,12 @@ extension ServerSupport {
     static func connect(unixPath path: String, timeout: Double = 10) throws -> CInt {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { throw HarnessError("socket: errno \(errno)") }
-            var a = sockaddr_un()
-            a.sun_family = sa_family_t(AF_UNIX)
-            let bytes = Array(path.utf8)
-            withUnsafeMutableBytes(of: &a.sun_path) { raw in for (i, b) in bytes.enumerated() { raw[i] = b } }
-            let r = withUnsafePointer(to: &a) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            let failure: ControlClient.UnixConnectFailure
+            switch ControlClient.connectUnixStream(path: path) {
+            case .success(let fd): return fd
+            case .failure(let f): failure = f
             }
-            if r == 0 { return fd }
-            close(fd)
-            guard Date() < deadline else { throw HarnessError("connect \(path): errno \(errno)") }
+            guard Date() < deadline else { throw HarnessError("connect \(path): errno \(failure.errno)") }
             usleep(50_000)
         }
     }
