@@ -106,13 +106,15 @@ let package = Package(
 
         // Test support: locates ../shared/vectors for the test targets that read them.
         .target(name: "SharedVectors", path: "Tests/Support/SharedVectors"),
+        // Test support: the one way the tests run a program to completion (chapctl, tshark, ip…).
+        .target(name: "ProgramRunning", path: "Tests/Support/ProgramRunning"),
         .testTarget(name: "PPPFramingTests", dependencies: ["PPPFraming"]),
         .testTarget(name: "PPPWordsTests", dependencies: ["PPPWords"]),
         .testTarget(name: "PPPPacketsTests", dependencies: ["SharedVectors", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapSecretsTests", dependencies: ["SharedVectors", "ChapSecrets"]),
         .testTarget(name: "ISCSIChapTests", dependencies: ["ISCSIChap", "ISCSICapture", "PPPCapture", "PPPCore", "ChapSecrets"]),
         .testTarget(name: "PPPCoreTests", dependencies: ["PPPCore", "PPPPackets", "ChapSecrets"]),
-        .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "PPPCapture", "PPPPackets", "PPPFraming"]),
+        .testTarget(name: "PPPCaptureTests", dependencies: ["SharedVectors", "ProgramRunning", "PPPCapture", "PPPPackets", "PPPFraming"]),
         .testTarget(name: "ChapdConfigTests", dependencies: ["SharedVectors", "ChapdConfig"]),
         .testTarget(name: "ChapdControlTests", dependencies: ["ChapdControl"]),
         .testTarget(name: "ChapdRuntimeTests", dependencies: [
@@ -124,6 +126,7 @@ let package = Package(
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", "ChapSecrets", .product(name: "Crypto", package: "swift-crypto")]),
         // Test support: a real FreeRADIUS started from a test, for the RADIUS client's tests and chapd's.
         .target(name: "FreeRADIUSSupport", dependencies: [
+            "ProgramRunning",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Tests/Support/FreeRADIUS"),
@@ -134,7 +137,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "IntegrationTests", dependencies: ["PPPPackets", "PPPFraming", "PPPCore", "ChapSecrets", "CLineSupport", "ChapdControl",
-                                                             "FreeRADIUSSupport"]),
+                                                             "FreeRADIUSSupport", "ProgramRunning"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import CLineSupport
 import Foundation
+import ProgramRunning
 import Testing
 
 /// Behaviour of a running chapd that operators rely on: re-reading secrets, hook scripts,
@@ -179,17 +180,8 @@ struct CommandResult {
 }
 
 func run(_ path: String, _ arguments: [String]) throws -> CommandResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = arguments
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = pipe
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return CommandResult(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    let r = try runProgram(path, arguments, mergingOutput: true)
+    return CommandResult(status: r.status, output: r.stdout)
 }
 
 func which(_ tool: String) -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunning
 
 /// A network namespace a test creates for itself (`ip netns add`) and deletes afterwards:
 /// chapd's interfaces, addresses and routes live there, never on the machine itself.
@@ -43,26 +44,11 @@ final class NetworkNamespace {
 
     @discardableResult
     static func run(_ argv: [String], check: Bool = true, timeout: Double = 120) throws -> (status: Int32, output: String) {
-        // Output goes to a file, so a chatty command never blocks on a full pipe.
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("chapd-cmd-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(20_000) }
-        if p.isRunning { p.terminate(); p.waitUntilExit() }
-        let output = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        if check && p.terminationStatus != 0 {
-            throw HarnessError("\(argv.joined(separator: " ")) exited \(p.terminationStatus): \(output)")
+        let r = try runProgram(argv[0], Array(argv.dropFirst()), mergingOutput: true, timeout: timeout)
+        let output = r.stdout
+        if check && r.status != 0 {
+            throw HarnessError("\(argv.joined(separator: " ")) exited \(r.status): \(output)")
         }
-        return (p.terminationStatus, output)
+        return (r.status, output)
     }
 }

@@ -1,6 +1,7 @@
 import ChapdControl
 import CLineSupport
 import Foundation
+import ProgramRunning
 
 /// Helpers for tests of `chapd serve`: loopback sockets, the chapctl binary, plain HTTP.
 enum ServerSupport {
@@ -49,25 +50,9 @@ enum ServerSupport {
         }
     }
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// Runs chapctl and collects its output.
-    static func chapctl(_ arguments: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: chapctlPath)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    static func chapctl(_ arguments: [String]) throws -> ProgramRun {
+        try runProgram(chapctlPath, arguments)
     }
 
     /// GET over HTTP/1.0 on loopback; the body.

@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunning
 import Testing
 import PPPCapture
 
@@ -14,21 +15,9 @@ import PPPCapture
         return nil
     }()
 
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    func chapctl(_ arguments: [String]) throws -> Run {
+    func chapctl(_ arguments: [String]) throws -> ProgramRun {
         let exe = try #require(Self.chapctl, "chapctl binary not found next to the test bundle (swift build --product chapctl)")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return try runProgram(exe, arguments)
     }
 
     @Test func twoWayResponsesAreValid() throws {

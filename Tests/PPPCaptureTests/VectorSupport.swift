@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunning
 import SharedVectors
 import PPPCapture
 import PPPFraming
@@ -90,15 +91,6 @@ enum TShark {
 
     static func run(_ arguments: [String]) throws -> String {
         guard let exe = executable else { return "" }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: exe)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try runProgram(exe, arguments).stdout
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProgramRunning
 import NIOCore
 import NIOPosix
 
@@ -194,17 +195,6 @@ public struct FreeRADIUSError: Error, CustomStringConvertible {
 
 /// Runs a program to completion with `input` on its standard input; returns (status, output).
 public func run(_ path: String, _ args: [String], input: String) throws -> (Int32, String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    let inPipe = Pipe(), outPipe = Pipe()
-    p.standardInput = inPipe
-    p.standardOutput = outPipe
-    p.standardError = outPipe
-    try p.run()
-    inPipe.fileHandleForWriting.write(Data(input.utf8))
-    try inPipe.fileHandleForWriting.close()
-    let data = outPipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    let r = try runProgram(path, args, input: input, mergingOutput: true)
+    return (r.status, r.stdout)
 }
