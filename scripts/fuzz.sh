@@ -100,9 +100,9 @@ case "${1:-}" in
     exec python3 "$fuzz/seed.py" "$root"
     ;;
 --totals)
+    printf '%-16s %12s %9s %9s %s\n' target executions seconds campaigns crashes
     awk -F'\t' 'NR > 1 { runs[$3] += $4; secs[$3] += $5; n[$3]++; if ($8 != "ok") bad[$3]++ }
-        END { printf "%-16s %12s %9s %9s %s\n", "target", "executions", "seconds", "campaigns", "crashes"
-              for (t in runs) printf "%-16s %12d %9d %9d %d\n", t, runs[t], secs[t], n[t], bad[t] + 0 }' \
+        END { for (t in runs) printf "%-16s %12d %9d %9d %d\n", t, runs[t], secs[t], n[t], bad[t] + 0 }' \
         "$fuzz/campaigns.tsv" | sort
     ;;
 ""|-h|--help)
