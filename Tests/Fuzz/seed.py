@@ -134,6 +134,27 @@ for dirpath, _, files in os.walk(etc):
             write("FuzzChapSecrets", "etc-" + rel, text)
         else:
             write("FuzzOptions", "etc-" + rel, b"\x00" + text)
+# chapd serve: a chapd.conf (mode 2: the text is the file) and the same words on the command
+# line (mode 3), with every server word.
+CHAPD_CONF = b"""# chapd serve
+listen tcp:0.0.0.0:3000 unix:/run/chapd/link
+line /dev/ttyS0 115200
+line /dev/ttyS1
+remote-pool 10.64.0.0/24
+remote-pool 10.65.0.0/16
+max-links 500
+max-links-per-listener 100
+max-connection-rate 20
+control-socket /run/chapd/control
+metrics-listen 127.0.0.1:9100
+link-input-limit 65536
+link-control-limit 100
+shutdown-timeout 5
+auth require-chap name server 10.0.0.1:
+"""
+write("FuzzOptions", "serve-chapd.conf", b"\x02" + CHAPD_CONF)
+words = [w for line in CHAPD_CONF.split(b"\n") if not line.startswith(b"#") for w in line.split()]
+write("FuzzOptions", "serve-argv", b"\x03" + b"\x00".join(words))
 print("seed: wrote seeds under", corpus)
 
 # RADIUS: packets signed with FuzzRADIUS's secret (replies answer its fixed Request

@@ -4,7 +4,9 @@ import PPPWords
 
 /// The options-file parser (ChapdConfig) and pppd's word reader (PPPWords) on arbitrary text.
 /// The first octet chooses: the text as an options file (`file /fuzz/options`, other files
-/// absent or the same text again), or as command-line words split at NUL octets. The word
+/// absent or the same text again), or as command-line words split at NUL octets; and
+/// chapd's own parse or `chapd serve`'s (the text is chapd.conf too, with its server words:
+/// listen, line, remote-pool, limits; then the first served line's options.TTYNAME). The word
 /// reader runs over the text in every quoting mode.
 /// Checks: no trap; word line numbers never decrease and stay within the text's lines.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -23,7 +25,7 @@ public func fuzzOptions(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
 
     let reader: @Sendable (String) -> FileReadResult = { path in
-        if path == "/fuzz/options" { return .contents(text) }
+        if path == "/fuzz/options" || path == "/fuzz/chapd.conf" { return .contents(text) }
         switch path.utf8.count % 3 {
         case 0: return .notFound
         case 1: return .failed("Permission denied")
@@ -38,8 +40,16 @@ public func fuzzOptions(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     let context = OptionContext(optionsDirectory: "/fuzz", environment: [:], readFile: reader,
                                 isCharacterDevice: { $0.hasPrefix("/dev/") })
-    if let options = try? OptionParser.parse(arguments: arguments, context: context) {
+    if mode & 2 == 0 {
+        if let options = try? OptionParser.parse(arguments: arguments, context: context) {
+            _ = options.dumpText
+        }
+    } else if let options = try? OptionParser.parseServer(arguments: arguments, context: context) {
         _ = options.dumpText
+        if let line = options.server.lines.first,
+           let served = try? OptionParser.parseServerLine(arguments: arguments, context: context, line: line) {
+            _ = served.dumpText
+        }
     }
     return 0
 }
