@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 fuzz=Tests/Fuzz
-targets=(FuzzHDLCDecoder FuzzPackets FuzzNegotiation FuzzCHAP FuzzLinkSession FuzzChapSecrets FuzzOptions FuzzCapture FuzzRADIUS FuzzControl FuzzISCSI)
+targets=(FuzzHDLCDecoder FuzzPackets FuzzNegotiation FuzzCHAP FuzzLinkSession FuzzChapSecrets FuzzOptions FuzzCapture FuzzFramesText FuzzRADIUS FuzzControl FuzzISCSI)
 bin=$fuzz/.build/release
 
 build() {

@@ -36,7 +36,8 @@ public struct VectorFile: Hashable, Sendable {
     public init(parsing text: String) throws(ParseError) {
         var chunks: [Chunk] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character: splitting at "\n" alone would leave a CRLF file one line.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }

@@ -29,6 +29,7 @@ let package = Package(
         fuzzTarget("FuzzChapSecrets", ["ChapSecrets"]),
         fuzzTarget("FuzzOptions", ["ChapdConfig", "PPPWords"]),
         fuzzTarget("FuzzCapture", ["PPPCapture", "PPPPackets"]),
+        fuzzTarget("FuzzFramesText", ["PPPPackets", "PPPFraming"]),
         fuzzTarget("FuzzRADIUS", ["RADIUS", "ChapSecrets"]),
         fuzzTarget("FuzzControl", ["ChapdControl"]),
         fuzzTarget("FuzzISCSI", ["ISCSIChap", "ChapSecrets", "PPPCore"]),

@@ -79,6 +79,8 @@ def pcap(linktype, records):
 
 
 for s in sessions():
+    with open(os.path.join(vectors, s, "frames.txt"), "rb") as f:
+        write("FuzzFramesText", s, f.read())
     st = streams(s)
     for direction, stream in st.items():
         for name, header in (("default", [0x0b, 0, 0, 0, 0, 0x05, 0xdc, 7, 1, 64, 255]),

@@ -10,6 +10,17 @@ import Testing
         #expect(file.chunks[2].isEndOfFile && file.chunks[2].direction == .sent && file.chunks[2].bytes.isEmpty)
     }
 
+    /// A capture saved with CRLF line ends reads as the same chunks (Swift's "\r\n" is one
+    /// Character, so splitting a String at "\n" would not split it at all).
+    @Test func crlfLineEndsParseAlike() throws {
+        let lf = "rcvd 900 7eff7d23\nsent 1000 C0217E\n\n# note\neof-sent 1100\n"
+        let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try VectorFile(parsing: crlf) == VectorFile(parsing: lf))
+        #expect(throws: VectorFile.ParseError(line: 2, reason: "time `x` is not a whole number of milliseconds")) {
+            try VectorFile(parsing: "sent 1 7e\r\nsent x 7e\r\n")
+        }
+    }
+
     @Test(arguments: [
         ("sent 1 7e\nbogus 2 00", 2, "direction"),
         ("sent x 7e", 1, "milliseconds"),
