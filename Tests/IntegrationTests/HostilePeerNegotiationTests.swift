@@ -85,24 +85,12 @@ extension ChapdProcesses.HostilePeerSuiteTests {
         defer { chapd.signal(SIGKILL); _ = chapd.wait(timeout: 5) }
         _ = try #require(peer.awaitFrame(timeout: 10) { $0.protocolNumber == 0xc021 && $0.information.first == 1 })
         let before = try #require(residentKiB(of: chapd.pid))
-        var burst: [UInt8] = []
-        let encoder = HDLCEncoder()
-        for n in 0..<100_000 {
-            let request = ControlPacket(code: 1, identifier: UInt8(truncatingIfNeeded: n),
-                                        data: LCPOption.magicNumber(0x5eed_0000 | UInt32(n & 0xffff) | 1).raw.bytes)
-            burst += encoder.encode(PPPFrame(protocolNumber: 0xc021, information: request.bytes), lineIdle: false)
-            if burst.count > 1 << 16 {
-                try peer.write(burst, timeout: 60)
-                burst.removeAll(keepingCapacity: true)
-            }
+        try peer.flood(100_000, protocolNumber: 0xc021) { n in
+            ControlPacket(code: 1, identifier: UInt8(truncatingIfNeeded: n),
+                          data: LCPOption.magicNumber(0x5eed_0000 | UInt32(n & 0xffff) | 1).raw.bytes).bytes
         }
-        try peer.write(burst, timeout: 60)
         #expect(chapd.waitForLog("line output queue full (65536 octets)", timeout: 30), "\(chapd.log)")
-        var peak = before
-        for _ in 0..<20 {
-            usleep(100_000)
-            peak = max(peak, residentKiB(of: chapd.pid) ?? peak)
-        }
+        let peak = peakResidentKiB(of: chapd.pid, from: before)
         #expect(peak - before < 4096, "RSS \(before) KiB before, peak \(peak) KiB")
         // The peer reads again, forgets the flood's answers and negotiates properly.
         _ = peer.read(timeout: 1, quiet: 0.5)

@@ -31,25 +31,12 @@ struct HostilePeerTests {
         let before = try #require(residentKiB(of: chapd.pid))
 
         // 100 000 Echo-Requests, none of the replies read.
-        var burst: [UInt8] = []
-        let encoder = HDLCEncoder(config: .init(accm: 0))
-        for n in 0..<100_000 {
-            burst += encoder.encode(PPPFrame(protocolNumber: 0xc021,
-                                             information: ScriptedLinePeer.echoRequest(identifier: UInt8(truncatingIfNeeded: n), data: Array(repeating: 0x55, count: 64))),
-                                    lineIdle: false)
-            if burst.count > 1 << 16 {
-                try peer.write(burst, timeout: 60)
-                burst.removeAll(keepingCapacity: true)
-            }
+        try peer.flood(100_000, protocolNumber: 0xc021, encoder: HDLCEncoder(config: .init(accm: 0))) { n in
+            ScriptedLinePeer.echoRequest(identifier: UInt8(truncatingIfNeeded: n), data: Array(repeating: 0x55, count: 64))
         }
-        try peer.write(burst, timeout: 60)
         #expect(chapd.waitForLog("line output queue full (65536 octets)", timeout: 30), "\(chapd.log)")
         // Let chapd finish the input it has.
-        var peak = before
-        for _ in 0..<20 {
-            usleep(100_000)
-            peak = max(peak, residentKiB(of: chapd.pid) ?? peak)
-        }
+        let peak = peakResidentKiB(of: chapd.pid, from: before)
         // The old unbounded queue grew by about 19 MiB here.
         #expect(peak - before < 4096, "RSS \(before) KiB before, peak \(peak) KiB")
 

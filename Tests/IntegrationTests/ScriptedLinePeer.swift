@@ -138,10 +138,35 @@ final class ScriptedLinePeer {
         try write(encoder.encode(PPPFrame(protocolNumber: proto, information: information), lineIdle: false))
     }
 
+    /// Writes `count` frames of `protocolNumber` as fast as the pty takes them, 64 KiB at a
+    /// time, never reading: the flood a hostile peer sends.
+    func flood(_ count: Int, protocolNumber: UInt16, encoder: HDLCEncoder = HDLCEncoder(),
+               _ information: (Int) -> [UInt8]) throws {
+        var burst: [UInt8] = []
+        for n in 0..<count {
+            burst += encoder.encode(PPPFrame(protocolNumber: protocolNumber, information: information(n)), lineIdle: false)
+            if burst.count > 1 << 16 {
+                try write(burst, timeout: 60)
+                burst.removeAll(keepingCapacity: true)
+            }
+        }
+        try write(burst, timeout: 60)
+    }
+
     /// An LCP Echo-Request as the peer sends it (its magic, then `data`).
     static func echoRequest(identifier: UInt8, data: [UInt8] = []) -> [UInt8] {
         ControlPacket(code: 9, identifier: identifier, data: [0x5e, 0xed, 0xf0, 0x0d] + data).bytes
     }
+}
+
+/// The highest VmRSS of `pid` sampled every 0.1 s for two seconds (`start` if it is gone).
+func peakResidentKiB(of pid: pid_t, from start: Int) -> Int {
+    var peak = start
+    for _ in 0..<20 {
+        usleep(100_000)
+        peak = max(peak, residentKiB(of: pid) ?? peak)
+    }
+    return peak
 }
 
 /// Resident memory of a process in KiB (VmRSS), or nil when it is gone.
