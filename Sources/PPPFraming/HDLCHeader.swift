@@ -22,7 +22,9 @@ enum HDLCHeaderCodec {
             put(control)
         }
         let high = UInt8(truncatingIfNeeded: protocolNumber >> 8)
-        if fullHeader || !config.protocolCompression || high != 0 {
+        // Only an odd low octet may stand alone: an even one reads as the high half of a
+        // two-octet field (RFC 1661 §6.5), so an (invalid) even number goes out whole.
+        if fullHeader || !config.protocolCompression || high != 0 || protocolNumber & 1 == 0 {
             put(high)
         }
         put(UInt8(truncatingIfNeeded: protocolNumber))

@@ -24,6 +24,24 @@ struct HDLCEncoderTests {
         #expect(Array(bytes.prefix(2)) == [0x21, 0x45])
     }
 
+    /// Found by FuzzHDLCDecoder: a frame of protocol 0x0000 (invalid, but RFC 1661 §2 has the
+    /// link, not the framing, deal with it) went out as the single octet 00, which the receiver
+    /// reads as the high half of a two-octet field: 00 a1 01 ... came back as protocol 0x00a1.
+    @Test("PFC never compresses an even protocol number: the single octet would read as a high half",
+          arguments: [UInt16(0x0000), 0x00a0, 0x00fe])
+    func pfcLeavesEvenProtocolsWhole(protocolNumber: UInt16) {
+        let frame = PPPFrame(protocolNumber: protocolNumber, information: [0xa1, 0x01, 0x00])
+        #expect(HDLCEncoder.header(for: frame, config: compressed) == [0x00, UInt8(protocolNumber)])
+        var receive = HDLCReceiveConfig()
+        receive.accm = 0  // as `compressed` sends: control characters arrive unescaped
+        receive.acceptAddressControlCompression = true
+        receive.acceptProtocolCompression = true
+        var decoder = HDLCDecoder(config: receive)
+        var events: [HDLCEvent] = []
+        decoder.decode(HDLCEncoder(config: compressed).encode(frame)) { events.append($0) }
+        #expect(events == [.frame(frame)])
+    }
+
     @Test("LCP always carries ff 03 and a 2-byte protocol, even with ACFC/PFC on")
     func lcpKeepsFullHeader() {
         let echo = PPPFrame(protocolNumber: 0xc021, information: [0x09, 0x01, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00])
