@@ -10,7 +10,7 @@
 #   scripts/fuzz.sh --merge NAME      minimises NAME's corpus in place (-merge=1)
 #   scripts/fuzz.sh --seed            (re)writes the seed inputs from ../shared/vectors and etc/ppp,
 #                                     and the RADIUS, control and iSCSI seeds seed.py builds
-#   scripts/fuzz.sh --totals          executions per target over every campaign in the ledger
+#   scripts/fuzz.sh --totals          executions per target in the ledger since its last crash
 # Every campaign that ends appends a row to the ledger Tests/Fuzz/campaigns.tsv (date, commit,
 # target, executions, seconds, cov, ft, result, sanitizers), so the totals hold across sessions.
 # Prefer several runs of ten minutes or so to one long one: a libFuzzer process that has run for
@@ -114,10 +114,11 @@ case "${1:-}" in
     exec python3 "$fuzz/seed.py" "$root"
     ;;
 --totals)
+    # Counted from each target's last crash on (the code that crashed has changed since);
     # "with ASan": executions of campaigns built with the default sanitizers.
     printf '%-16s %12s %12s %9s %9s %s\n' target executions 'with ASan' seconds campaigns crashes
-    awk -F'\t' 'NR > 1 { runs[$3] += $4; secs[$3] += $5; n[$3]++; if ($8 ~ /^crash/) bad[$3]++
-                         if ($9 == "fuzzer,address") asan[$3] += $4 }
+    awk -F'\t' 'NR > 1 && $8 ~ /^crash/ { bad[$3]++; runs[$3] = 0; secs[$3] = 0; n[$3] = 0; asan[$3] = 0; next }
+                 NR > 1 { runs[$3] += $4; secs[$3] += $5; n[$3]++; if ($9 == "fuzzer,address") asan[$3] += $4 }
         END { for (t in runs) printf "%-16s %12d %12d %9d %9d %d\n", t, runs[t], asan[t], secs[t], n[t], bad[t] + 0 }' \
         "$fuzz/campaigns.tsv" | sort
     ;;
