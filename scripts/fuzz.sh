@@ -18,9 +18,10 @@
 # Environment: FUZZ_ARGS adds libFuzzer flags (e.g. FUZZ_ARGS=-runs=10000000).
 # FUZZ_SANITIZE=fuzzer builds without AddressSanitizer (into Tests/Fuzz/.build-fuzzer) for a
 # campaign only: 2-3 times the inputs a second. Swift's own checks (bounds, overflow,
-# unwrapping, exclusivity) still trap; what is lost is ASan's view of unsafe-pointer code, which
-# in chapd is PPPFraming's and PPPCapture's, so their targets stay on the default. The ledger
-# records the sanitizers of each campaign; --replay always uses the default.
+# unwrapping, exclusivity) still trap; what is lost is ASan's view of unsafe-pointer code. The
+# fuzzed code has that in PPPFraming and PPPCapture (their targets stay on the default) and in
+# three hasher calls in ChapSecrets. The ledger records the sanitizers of each campaign;
+# --replay and --merge always use the default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
